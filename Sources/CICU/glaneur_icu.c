@@ -1,0 +1,1 @@
+#include "glaneur_icu.h"
