@@ -43,10 +43,7 @@ let package = Package(
 
         // MARK: - Command line
 
-        .target(
-            name: "GlaneurCLI",
-            dependencies: ["GlaneurCore", "Ingest", "Normalize", "Geocode"]
-        ),
+        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest"]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests

@@ -30,11 +30,37 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// Parses one complete JSON text and notes where each element of one array starts,
+    /// so that a reader can give every record its line.
+    ///
+    /// - parameter path: the object keys leading to the array; `[]` for a top-level
+    ///   array.
+    /// - returns: the value, and the byte offset of each element of that array.
+    public static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, locatingElementsAt path: [String]
+    ) throws(JSONSyntaxError) -> (JSONValue, [Int]) {
+        var parser = JSONParser(bytes: bytes)
+        parser.targetPath = path
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.position < bytes.count {
+            throw parser.error("unexpected text after the JSON value")
+        }
+        return (value, parser.elementOffsets)
+    }
+
     /// Nesting deeper than this is refused rather than risking the stack.
     static let maximumDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
+
+    /// Element locating: the path asked for, the keys above the current value (nil for
+    /// an array level), and the offsets found.
+    private var targetPath: [String]?
+    private var currentPath: [String?] = []
+    private var elementOffsets: [Int] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -73,7 +99,9 @@ public struct JSONParser {
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after \"\(key)\"") }
             skipWhitespace()
+            if targetPath != nil { currentPath.append(key) }
             let value = try parseValue(depth: depth + 1)
+            if targetPath != nil { currentPath.removeLast() }
             members.append((key, value))
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
@@ -85,10 +113,16 @@ public struct JSONParser {
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         position += 1
         var items: [JSONValue] = []
+        let isTarget = targetPath.map { target in
+            currentPath.count == target.count && zip(currentPath, target).allSatisfy { $0 == $1 }
+        } ?? false
         skipWhitespace()
         if consume(UInt8(ascii: "]")) { return .array(items) }
+        if targetPath != nil { currentPath.append(nil) }
+        defer { if targetPath != nil { currentPath.removeLast() } }
         while true {
             skipWhitespace()
+            if isTarget { elementOffsets.append(position) }
             items.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }

@@ -1,1 +1,4 @@
 import GlaneurCLI
+import Glibc
+
+exit(Glaneur.main(CommandLine.arguments))
