@@ -39,7 +39,12 @@ let package = Package(
         .target(name: "Spreadsheet", dependencies: ["GlaneurCore", "CZlib"]),
         .target(name: "Ingest", dependencies: ["GlaneurCore", "Spreadsheet"]),
         .target(name: "Normalize", dependencies: ["GlaneurCore", "CICU", "CPhoneNumber"]),
-        .target(name: "Geocode", dependencies: ["GlaneurCore", "SQLiteKit", "CCurl"]),
+        .target(
+            name: "Geocode",
+            dependencies: ["GlaneurCore", "SQLiteKit", "CCurl"],
+            // GeoNames and Statbel reference data, with its licence and attribution.
+            resources: [.copy("Resources/gazetteer")]
+        ),
 
         // MARK: - Command line
 

@@ -1,0 +1,208 @@
+import GlaneurCore
+
+/// The in-memory index of the gazetteer's places, built once and then read from any
+/// number of threads.
+///
+/// Names are looked up by hashes of their keys in sorted tables: the compact key (exact
+/// up to accents, case, hyphens, spacing and Saint/St), its one-letter deletions (typos
+/// within one or two edits, after the symmetric-deletion method) and a sound key.
+public final class PlaceIndex: Sendable {
+    public let places: [Place]
+    let indexByID: [String: Int32]
+
+    /// One name of one place, with its compact key.
+    struct NameEntry: Sendable {
+        var place: Int32
+        var weight: Double
+        var compact: [UInt8]
+        var phonetic: [UInt8]
+    }
+
+    let names: [NameEntry]
+    /// The entries of each place's names, which are stored together.
+    private let nameRanges: [Range<Int>]
+    private let exactTable: HashTable
+    private let deletionTable: HashTable
+    private let phoneticTable: HashTable
+    /// Places by postcode, over all countries (four-digit codes are shared by BE, CH, LU).
+    private let placesByPostcode: [String: [Int32]]
+
+    /// Keys shorter than this get no deletion entries: one edit on a three-letter name
+    /// makes it another name.
+    static let minimumFuzzyLength = 5
+
+    public init(places: [Place]) {
+        self.places = places
+        var indexByID: [String: Int32] = [:]
+        var names: [NameEntry] = []
+        var exact: [(UInt64, Int32)] = []
+        var deletions: [(UInt64, Int32)] = []
+        var phonetic: [(UInt64, Int32)] = []
+        var byPostcode: [String: [Int32]] = [:]
+        var nameRanges: [Range<Int>] = []
+        nameRanges.reserveCapacity(places.count)
+
+        for (placeIndex, place) in places.enumerated() {
+            let placeNumber = Int32(placeIndex)
+            indexByID[place.id] = placeNumber
+            for postcode in place.postcodes {
+                byPostcode[postcode, default: []].append(placeNumber)
+            }
+            let firstName = names.count
+            defer { nameRanges.append(firstName..<names.count) }
+            var seen: Set<[UInt8]> = []
+            for name in place.names {
+                let key = NameKey(name.name)
+                guard !key.compact.isEmpty, seen.insert(key.compact).inserted else { continue }
+                let entry = Int32(names.count)
+                names.append(NameEntry(place: placeNumber, weight: name.weight,
+                                       compact: key.compact, phonetic: key.phonetic))
+                exact.append((stableHash(key.compact), entry))
+                if key.phonetic.count >= 3 {
+                    phonetic.append((stableHash(key.phonetic), entry))
+                }
+                // Alternate spellings are many and foreign: fuzzy matching them would
+                // mostly find wrong places.
+                if name.kind != .alternate, key.compact.count >= Self.minimumFuzzyLength {
+                    for skipped in 0..<key.compact.count {
+                        deletions.append((stableHash(key.compact, skipping: skipped), entry))
+                    }
+                }
+            }
+        }
+        self.indexByID = indexByID
+        self.names = names
+        self.nameRanges = nameRanges
+        self.exactTable = HashTable(exact)
+        self.deletionTable = HashTable(deletions)
+        self.phoneticTable = HashTable(phonetic)
+        self.placesByPostcode = byPostcode
+    }
+
+    public func place(id: String) -> Place? {
+        indexByID[id].map { places[Int($0)] }
+    }
+
+    /// The place numbers that have this postcode.
+    func places(withPostcode postcode: String) -> [Int32] {
+        placesByPostcode[postcode] ?? []
+    }
+
+    /// Whether any place has this postcode.
+    func knowsPostcode(_ postcode: String) -> Bool {
+        placesByPostcode[postcode] != nil
+    }
+
+    // MARK: - Name lookup
+
+    /// How a name was found.
+    enum NameMatch: Int, Comparable, Sendable {
+        case exact = 0, fuzzy, phonetic
+
+        static func < (lhs: NameMatch, rhs: NameMatch) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// A place found by name, with the similarity of the best of its names.
+    struct NameHit: Sendable {
+        var place: Int32
+        var similarity: Double
+        var match: NameMatch
+    }
+
+    /// The places whose names match `key`, exactly, within two edits, or by sound.
+    func lookup(_ key: NameKey) -> [NameHit] {
+        var hits: [Int32: NameHit] = [:]
+        func record(_ entry: Int32, similarity: Double, match: NameMatch) {
+            let name = names[Int(entry)]
+            let score = similarity * name.weight
+            if let existing = hits[name.place], existing.similarity >= score { return }
+            hits[name.place] = NameHit(place: name.place, similarity: score, match: match)
+        }
+
+        let compact = key.compact
+        guard !compact.isEmpty else { return [] }
+        for entry in exactTable.values(for: stableHash(compact))
+        where names[Int(entry)].compact == compact {
+            record(entry, similarity: 1, match: .exact)
+        }
+
+        if compact.count >= Self.minimumFuzzyLength - 1 {
+            // The query has one letter too many: one of its deletions is a name.
+            // The query lacks a letter: it is one of a name's deletions.
+            // A letter differs or two are swapped: deletions meet.
+            var candidates: [Int32] = []
+            candidates.append(contentsOf: deletionTable.values(for: stableHash(compact)))
+            for skipped in 0..<compact.count {
+                let hash = stableHash(compact, skipping: skipped)
+                candidates.append(contentsOf: exactTable.values(for: hash))
+                candidates.append(contentsOf: deletionTable.values(for: hash))
+            }
+            for entry in candidates where hits[names[Int(entry)].place]?.match != .exact {
+                let similarity = NameDistance.similarity(compact, names[Int(entry)].compact)
+                if similarity > 0 { record(entry, similarity: similarity, match: .fuzzy) }
+            }
+        }
+
+        if key.phonetic.count >= 3 {
+            for entry in phoneticTable.values(for: stableHash(key.phonetic))
+            where hits[names[Int(entry)].place] == nil {
+                // Same sound: trusted as much as a close spelling, never as an exact one.
+                let spelled = NameDistance.similarity(compact, names[Int(entry)].compact)
+                record(entry, similarity: max(0.8, min(spelled, 0.95)), match: .phonetic)
+            }
+        }
+        return Array(hits.values)
+    }
+
+    /// The best similarity between `key` and the names of one place.
+    func similarity(_ key: NameKey, toPlace place: Int32) -> (Double, NameMatch) {
+        var best = 0.0
+        var match = NameMatch.fuzzy
+        for entry in names[nameRanges[Int(place)]] {
+            var similarity: Double
+            var kind: NameMatch
+            if entry.compact == key.compact {
+                similarity = 1
+                kind = .exact
+            } else {
+                similarity = NameDistance.similarity(key.compact, entry.compact)
+                kind = .fuzzy
+                if entry.phonetic == key.phonetic, key.phonetic.count >= 3 {
+                    let phonetic = max(0.8, min(similarity, 0.95))
+                    if phonetic > similarity { similarity = phonetic; kind = .phonetic }
+                }
+            }
+            similarity *= entry.weight
+            if similarity > best {
+                best = similarity
+                match = kind
+            }
+        }
+        return (best, match)
+    }
+}
+
+/// A multimap from 64-bit hashes to 32-bit values, as two sorted arrays: compact, built
+/// with one sort, searched by bisection.
+struct HashTable: Sendable {
+    private let keys: [UInt64]
+    private let entries: [Int32]
+
+    init(_ pairs: [(UInt64, Int32)]) {
+        let sorted = pairs.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        keys = sorted.map(\.0)
+        entries = sorted.map(\.1)
+    }
+
+    func values(for key: UInt64) -> ArraySlice<Int32> {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < keys.count, keys[end] == key { end += 1 }
+        return entries[low..<end]
+    }
+}
