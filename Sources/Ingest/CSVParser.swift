@@ -42,8 +42,8 @@ public final class CSVParser<Source: ByteSource> {
         self.source = source
         self.delimiter = delimiter
         self.quote = quote
-        self.maximumRowBytes = max(maximumRowBytes, 1024)
-        self.buffer = .allocate(byteCount: max(blockSize, 1024), alignment: 16)
+        self.maximumRowBytes = max(maximumRowBytes, 16)
+        self.buffer = .allocate(byteCount: max(blockSize, 16), alignment: 16)
     }
 
     deinit {
@@ -75,10 +75,10 @@ public final class CSVParser<Source: ByteSource> {
             case .needMoreInput:
                 if sourceFinished {
                     // Only an open quote makes a row incomplete at the end of input.
-                    return brokenQuote(tooLarge: false)
+                    return try brokenQuote(tooLarge: false)
                 }
                 if end - start >= maximumRowBytes {
-                    return brokenQuote(tooLarge: true)
+                    return try brokenQuote(tooLarge: true)
                 }
                 try fill()
             }
@@ -215,18 +215,42 @@ public final class CSVParser<Source: ByteSource> {
     }
 
     /// Gives back the first physical line of the row at `start` and resumes after it.
-    private func brokenQuote(tooLarge: Bool) -> Row {
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var lineEnd = start
-        while lineEnd < end, base[lineEnd] != 0x0A, base[lineEnd] != 0x0D { lineEnd += 1 }
-        let raw = Array(UnsafeBufferPointer(start: base + start, count: lineEnd - start))
-        var next = lineEnd
-        if next < end, base[next] == 0x0D { next += 1 }
-        if next < end, base[next] == 0x0A { next += 1 }
+    /// A line longer than the buffer is given back cut, and the rest of it is skipped.
+    private func brokenQuote(tooLarge: Bool) throws(GlaneurError) -> Row {
         let line = nextLine
+        var raw: [UInt8] = []
+        var base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var lineEnd = start
+        while true {
+            while lineEnd < end, base[lineEnd] != 0x0A, base[lineEnd] != 0x0D { lineEnd += 1 }
+            if raw.count < maximumRowBytes {
+                let kept = min(lineEnd - start, maximumRowBytes - raw.count)
+                raw += UnsafeBufferPointer(start: base + start, count: kept)
+            }
+            bytesConsumed += lineEnd - start
+            start = lineEnd
+            if lineEnd < end || sourceFinished { break }
+            try fill()
+            base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            lineEnd = start
+        }
+
+        // Step over the line end, which may straddle two blocks.
+        if start < end || !sourceFinished {
+            if start == end { try fill() }
+            base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            if start < end, base[start] == 0x0D {
+                start += 1
+                bytesConsumed += 1
+                if start == end, !sourceFinished { try fill() }
+            }
+            base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            if start < end, base[start] == 0x0A {
+                start += 1
+                bytesConsumed += 1
+            }
+        }
         nextLine += 1
-        bytesConsumed += next - start
-        start = next
         return .brokenQuote(line: line, raw: raw, tooLarge: tooLarge)
     }
 
