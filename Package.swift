@@ -55,7 +55,11 @@ let package = Package(
 
         .testTarget(name: "CoreTests", dependencies: ["GlaneurCore"]),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
-        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
+        .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet", "CZlib"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "GlaneurCore"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "GlaneurCore"]),
         .testTarget(name: "GeocodeTests", dependencies: ["Geocode", "GlaneurCore"]),

@@ -4,14 +4,50 @@ import FoundationXML
 #endif
 
 /// A streaming XML handler that can stop the parse with an error of its own.
+///
+/// Subclasses override `didStart`, `didEnd` and `characters`, which get element names
+/// without their namespace prefix. The parser callbacks themselves live here: without
+/// the Objective-C runtime the parser calls its delegate through the protocol's witness
+/// table, which methods declared only in a subclass would not be part of. They also
+/// track whether the root element closed, since the parser on Linux reports a document
+/// that simply stops (a truncated part) as a success.
 class XMLHandler: NSObject, XMLParserDelegate {
     /// Set by a subclass that meets something it cannot use; the parse then stops.
     var failure: String?
+    private var depth = 0
+    fileprivate var rootClosed = false
 
     func fail(_ parser: XMLParser, _ reason: String) {
         guard failure == nil else { return }
         failure = reason
         parser.abortParsing()
+    }
+
+    func didStart(_ name: Substring, attributes: [String: String], parser: XMLParser) {}
+
+    func didEnd(_ name: Substring, parser: XMLParser) {}
+
+    func characters(_ string: String) {}
+
+    final func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String]
+    ) {
+        depth += 1
+        didStart(localName(elementName), attributes: attributes, parser: parser)
+    }
+
+    final func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?
+    ) {
+        depth -= 1
+        if depth == 0 { rootClosed = true }
+        didEnd(localName(elementName), parser: parser)
+    }
+
+    final func parser(_ parser: XMLParser, foundCharacters string: String) {
+        characters(string)
     }
 }
 
@@ -28,13 +64,15 @@ func parseXML(
     if let failure = handler.failure {
         throw SpreadsheetError(.corrupt, file: file, part: part, reason: failure)
     }
-    guard succeeded else {
-        let detail = parser.parserError.map { ($0 as NSError).localizedDescription } ?? ""
+    // On Linux `parse()` may return true after an error: the error is what counts.
+    if !succeeded || parser.parserError != nil || !handler.rootClosed {
+        let code = parser.parserError.map { " (XML error \(($0 as NSError).code))" } ?? ""
+        let problem = handler.rootClosed || parser.parserError != nil
+            ? "the XML is malformed near line \(parser.lineNumber)\(code)"
+            : "the XML stops before its end (the file is truncated)"
         throw SpreadsheetError(
             .corrupt, file: file, part: part,
-            reason: "the XML is malformed near line \(parser.lineNumber)"
-                + (detail.isEmpty ? "" : " (\(detail))")
-                + "; the file is damaged: ask for it again or save it anew")
+            reason: problem + "; the file is damaged: ask for it again or save it anew")
     }
 }
 

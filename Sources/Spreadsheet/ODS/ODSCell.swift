@@ -51,21 +51,64 @@ func odsCell(attributes: [String: String], paragraphs: [String]) -> Cell {
     }
 }
 
-/// A number cell: its digits as displayed when the display is the same integer with
-/// leading zeros (a postcode in a `00000` format), its stored value otherwise.
+/// A number cell, written as displayed when the display is a plain number that agrees
+/// with the stored value: that keeps the leading zeros of a postcode in a `00000`
+/// format and the decimals of a `0.00` format, whatever the separators of the locale
+/// it was saved in. Anything else (scientific notation, currency signs) is written from
+/// the stored value.
 private func numberCell(_ value: Double, display: String) -> Cell {
-    let cell = generalNumberCell(value)
-    let shown = display.trimmingSpaces
-    let digits = shown.filter { $0 != " " && $0 != "\u{A0}" && $0 != "\u{202F}" }
-    let decimal = DecimalDigits(value)
-    if shown != cell.text, decimal.isInteger, !decimal.isNegative,
-        !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit),
-        digits.drop(while: { $0 == "0" }) == cell.text.drop(while: { $0 == "0" })
-    {
-        // Digits with leading zeros or spaced in groups are how the partner wrote it.
-        return Cell(text: shown, number: value)
+    guard let shown = plainNumber(display: display, value: value) else {
+        return generalNumberCell(value)
     }
-    return cell
+    if shown.rounded {
+        return Cell(text: shown.text, warning: .roundedForDisplay, number: value)
+    }
+    let hasLeadingZero = shown.text.count > 1 && shown.text.first == "0"
+        && shown.text.dropFirst().first != "."
+    return hasLeadingZero ? Cell(text: shown.text, number: value)
+        : Cell(text: shown.text, warning: generalNumberCell(value).warning, number: value)
+}
+
+/// The display in plain notation (`-1234.50`, `01000`, `04 76 11 23 45`) if it shows the
+/// value, exactly or rounded; nil if it is something else.
+private func plainNumber(display: String, value: Double) -> (text: String, rounded: Bool)? {
+    let spaces: Set<Character> = [" ", "\u{A0}", "\u{202F}"]
+    let trimmed = display.trimmingSpaces
+    guard !trimmed.isEmpty,
+        trimmed.allSatisfy({ $0.isASCIIDigit || spaces.contains($0) || ",.-'".contains($0) })
+    else { return nil }
+
+    // Spaces between groups of three digits are a thousands separator; in any other
+    // grouping (a phone's pairs) they are part of how the number is written.
+    let groups = trimmed.split(whereSeparator: { spaces.contains($0) })
+    let spacesGroupThousands = groups.count > 1
+        && groups.dropFirst().allSatisfy { $0.prefix(3).allSatisfy(\.isASCIIDigit) }
+        && groups.dropFirst().allSatisfy { $0.prefix { $0.isASCIIDigit }.count == 3 }
+    let compact = trimmed.filter { !spaces.contains($0) && $0 != "'" }
+
+    // The decimal separator is whichever of `.` and `,` comes last, unless a lone comma
+    // groups thousands (`1,234`): the stored value tells which reading is right.
+    var readings: [String] = []
+    if let lastSeparator = compact.lastIndex(where: { $0 == "." || $0 == "," }) {
+        let integer = compact[..<lastSeparator].filter { $0 != "." && $0 != "," }
+        let fraction = compact[compact.index(after: lastSeparator)...]
+        readings.append(integer + "." + fraction)
+        readings.append(compact.filter { $0 != "." && $0 != "," })
+    } else {
+        readings.append(compact)
+    }
+
+    let stored = DecimalDigits(value)
+    for reading in readings {
+        guard let shownValue = Double(reading) else { continue }
+        let places = reading.split(separator: ".", maxSplits: 1).dropFirst().first?.count ?? 0
+        var rounded = stored
+        rounded.round(toFractionDigits: places)
+        guard rounded == DecimalDigits(shownValue) else { continue }
+        let keepsSpaces = groups.count > 1 && !spacesGroupThousands && !reading.contains(".")
+        return (keepsSpaces ? trimmed : reading, rounded != stored)
+    }
+    return nil
 }
 
 /// `2024-03-01T00:00:00` as `2024-03-01`, `2024-03-01T14:30:00` as `2024-03-01 14:30:00`.

@@ -64,11 +64,9 @@ final class ODSContentHandler: XMLHandler {
     /// Depth inside elements whose text is not the cell's value (comments, shapes).
     private var ignoredDepth = 0
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        let name = localName(elementName)
         if ignoredDepth > 0 {
             ignoredDepth += 1
             return
@@ -112,19 +110,16 @@ final class ODSContentHandler: XMLHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func characters(_ string: String) {
         if inParagraph && ignoredDepth == 0 { paragraph += string }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?
-    ) {
+    override func didEnd(_ name: Substring, parser: XMLParser) {
         if ignoredDepth > 0 {
             ignoredDepth -= 1
             return
         }
-        switch localName(elementName) {
+        switch name {
         case "p" where inParagraph, "h" where inParagraph:
             inParagraph = false
             paragraphs.append(paragraph)

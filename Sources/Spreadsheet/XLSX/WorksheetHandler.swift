@@ -29,11 +29,10 @@ final class WorksheetHandler: XMLHandler {
         self.dateSystem = dateSystem
     }
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        switch localName(elementName) {
+        switch name {
         case "row":
             // Rows and cells may leave out their reference; they then follow the last.
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
@@ -67,7 +66,7 @@ final class WorksheetHandler: XMLHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func characters(_ string: String) {
         if inValue {
             value += string
         } else if inInlineText {
@@ -75,11 +74,8 @@ final class WorksheetHandler: XMLHandler {
         }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?
-    ) {
-        switch localName(elementName) {
+    override func didEnd(_ name: Substring, parser: XMLParser) {
+        switch name {
         case "v":
             inValue = false
         case "t":

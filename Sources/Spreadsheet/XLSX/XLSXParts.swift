@@ -23,11 +23,10 @@ struct Relationship {
 final class RelationshipsHandler: XMLHandler {
     var relationships: [Relationship] = []
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        guard localName(elementName) == "Relationship" else { return }
+        guard name == "Relationship" else { return }
         relationships.append(
             Relationship(
                 id: attributes["Id"] ?? "", type: attributes["Type"] ?? "",
@@ -69,11 +68,10 @@ final class WorkbookHandler: XMLHandler {
     var sheets: [SheetEntry] = []
     var dateSystem = DateSystem.from1900
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        switch localName(elementName) {
+        switch name {
         case "workbookPr":
             let value = attributes["date1904"]?.lowercased()
             if value == "1" || value == "true" { dateSystem = .from1904 }
@@ -99,11 +97,10 @@ final class SharedStringsHandler: XMLHandler {
     private var inText = false
     private var inPhonetic = false
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        switch localName(elementName) {
+        switch name {
         case "si": current = ""
         case "t": inText = !inPhonetic
         case "rPh": inPhonetic = true
@@ -115,15 +112,12 @@ final class SharedStringsHandler: XMLHandler {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    override func characters(_ string: String) {
         if inText { current += string }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?
-    ) {
-        switch localName(elementName) {
+    override func didEnd(_ name: Substring, parser: XMLParser) {
+        switch name {
         case "si": strings.append(current.decodingOOXMLEscapes)
         case "t": inText = false
         case "rPh": inPhonetic = false
@@ -139,11 +133,10 @@ final class StylesHandler: XMLHandler {
     var formatIDs: [Int] = []
     private var inCellFormats = false
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?, attributes: [String: String]
+    override func didStart(
+        _ name: Substring, attributes: [String: String], parser: XMLParser
     ) {
-        switch localName(elementName) {
+        switch name {
         case "numFmt":
             if let id = attributes["numFmtId"].flatMap(Int.init) {
                 customFormats[id] = attributes["formatCode"] ?? "General"
@@ -157,11 +150,8 @@ final class StylesHandler: XMLHandler {
         }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-        qualifiedName: String?
-    ) {
-        if localName(elementName) == "cellXfs" { inCellFormats = false }
+    override func didEnd(_ name: Substring, parser: XMLParser) {
+        if name == "cellXfs" { inCellFormats = false }
     }
 
     /// The parsed format of each cell style, parsing each distinct code once.
