@@ -12,9 +12,10 @@ public struct OptionDefinition: Sendable {
     /// Whether the option may be given several times (`--map a=b --map c=d`).
     public var repeatable: Bool
 
-    public init(_ names: [String], value valueName: String? = nil, help: String,
-        repeatable: Bool = false)
-    {
+    public init(
+        _ names: [String], value valueName: String? = nil, help: String,
+        repeatable: Bool = false
+    ) {
         self.names = names
         self.valueName = valueName
         self.help = help
@@ -25,9 +26,10 @@ public struct OptionDefinition: Sendable {
         OptionDefinition(names, help: help)
     }
 
-    public static func value(_ names: String..., name: String, help: String,
-        repeatable: Bool = false) -> OptionDefinition
-    {
+    public static func value(
+        _ names: String..., name: String, help: String,
+        repeatable: Bool = false
+    ) -> OptionDefinition {
         OptionDefinition(names, value: name, help: help, repeatable: repeatable)
     }
 

@@ -5,22 +5,29 @@ import Ingest
 /// way everywhere.
 enum InputOptions {
     static let definitions: [OptionDefinition] = [
-        .value("--format", name: "FORMAT",
+        .value(
+            "--format", name: "FORMAT",
             help: "Read files as csv, json, ndjson, xlsx or ods (default: detected)."),
-        .value("--encoding", name: "NAME",
+        .value(
+            "--encoding", name: "NAME",
             help: "Text encoding: utf-8, utf-16le, utf-16be, windows-1252, iso-8859-15 "
                 + "(default: detected)."),
-        .value("-d", "--delimiter", name: "CHAR",
+        .value(
+            "-d", "--delimiter", name: "CHAR",
             help: "Cell delimiter: ',', ';', tab, '|' or any one character (default: detected)."),
         .flag("--no-header", help: "The first row is data; columns are named column_1…"),
         .flag("--header", help: "The first row (after any title rows) is a header."),
-        .value("--json-path", name: "PATH",
+        .value(
+            "--json-path", name: "PATH",
             help: "Dotted path to the array of records in a JSON object (data.producers)."),
-        .value("--sheet", name: "NAME|N",
+        .value(
+            "--sheet", name: "NAME|N",
             help: "Spreadsheet sheet to read (default: the first non-empty one)."),
-        .value("--source", name: "NAME",
+        .value(
+            "--source", name: "NAME",
             help: "The partner's name for provenance (default: the file's name)."),
-        .value("--map", name: "FIELD=COLUMN",
+        .value(
+            "--map", name: "FIELD=COLUMN",
             help: "Map a column to a field, overriding detection (repeatable).",
             repeatable: true),
     ]
@@ -60,7 +67,8 @@ enum InputOptions {
 
         for mapping in arguments.values("--map") {
             guard let equals = mapping.firstIndex(of: "=") else {
-                throw UsageError("'--map \(mapping)' should read FIELD=COLUMN, e.g. name=Raison sociale")
+                throw UsageError(
+                    "'--map \(mapping)' should read FIELD=COLUMN, e.g. name=Raison sociale")
             }
             let fieldName = String(mapping[..<equals])
             let column = String(mapping[mapping.index(after: equals)...])

@@ -14,10 +14,11 @@ enum InspectCommand: Command {
         and the columns left unmapped, and a few sample records. Adjust with the same
         options 'glaneur read' takes (--encoding, --delimiter, --map FIELD=COLUMN…).
         """
-    static let options: [OptionDefinition] = [
-        .flag("--json", help: "Print the report as JSON."),
-        .value("--sample", name: "N", help: "Show N sample records (default: 3)."),
-    ] + InputOptions.definitions
+    static let options: [OptionDefinition] =
+        [
+            .flag("--json", help: "Print the report as JSON."),
+            .value("--sample", name: "N", help: "Show N sample records (default: 3)."),
+        ] + InputOptions.definitions
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         guard arguments.positionals.count == 1 else {
@@ -25,12 +26,13 @@ enum InspectCommand: Command {
                 arguments.positionals.isEmpty ? "missing FILE" : "inspect takes one FILE")
         }
         let path = arguments.positionals[0]
-        let sampleSize = try arguments.value("--sample").map { text throws(UsageError) in
-            guard let count = Int(text), count >= 0 else {
-                throw UsageError("--sample takes a whole number, not '\(text)'")
-            }
-            return count
-        } ?? 3
+        let sampleSize =
+            try arguments.value("--sample").map { text throws(UsageError) in
+                guard let count = Int(text), count >= 0 else {
+                    throw UsageError("--sample takes a whole number, not '\(text)'")
+                }
+                return count
+            } ?? 3
         let options = try InputOptions.readOptions(from: arguments)
 
         let reader = try SourceReader.open(path: path, options: options)
@@ -83,7 +85,9 @@ struct InspectReport {
             fact("Delimiter:", "'\(dialect.delimiterName)'")
         }
         if let sheet = description.sheet {
-            fact("Sheet:", "\"\(sheet)\" of \(description.sheets.map { "\"\($0)\"" }.joined(separator: ", "))")
+            fact(
+                "Sheet:",
+                "\"\(sheet)\" of \(description.sheets.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         if let jsonPath = description.jsonPath {
             fact("Records at:", jsonPath.isEmpty ? "the top-level array" : jsonPath)
@@ -96,7 +100,8 @@ struct InspectReport {
         {
             fact("Header:", "none; columns are named column_1…")
         }
-        var rows = "\(formatCount(counts.rows)) = \(formatCount(counts.records)) records + "
+        var rows =
+            "\(formatCount(counts.rows)) = \(formatCount(counts.records)) records + "
             + "\(formatCount(counts.rejects)) rejects"
         if counts.blankRows > 0 { rows += " (\(counts.blankRows) blank rows skipped)" }
         fact("Rows:", rows)
@@ -197,9 +202,9 @@ struct InspectReport {
         writer.raw(",\"blank_rows\":")
         writer.integer(counts.blankRows)
         writer.raw(",\"rejects_by_code\":{")
-        for (index, (code, count)) in rejectsByCode.sorted(by: { $0.key.rawValue < $1.key.rawValue })
-            .enumerated()
-        {
+        for (index, (code, count)) in rejectsByCode.sorted(by: { $0.key.rawValue < $1.key.rawValue }
+        )
+        .enumerated() {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
             writer.key(code.rawValue)
             writer.integer(count)
@@ -211,7 +216,11 @@ struct InspectReport {
             writer.raw("{\"name\":")
             writer.string(column)
             writer.raw(",\"field\":")
-            if let field = mapping.fields[index] { writer.string(field.key) } else { writer.raw("null") }
+            if let field = mapping.fields[index] {
+                writer.string(field.key)
+            } else {
+                writer.raw("null")
+            }
             if let reason = mapping.reasons[index] {
                 writer.raw(",\"reason\":")
                 writer.string(reason)

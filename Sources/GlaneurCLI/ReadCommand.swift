@@ -18,12 +18,14 @@ enum ReadCommand: Command {
         JSON array of strings, exactly as read after decoding, to compare readers.
         FILE may be '-' for standard input.
         """
-    static let options: [OptionDefinition] = [
-        .value("-o", "--output", name: "FILE", help: "Write records here (default: stdout)."),
-        .value("--rejects", name: "FILE",
-            help: "Write rejected rows here as CSV (default: the first few on stderr)."),
-        .flag("--raw", help: "Write parsed rows as JSON arrays instead of records."),
-    ] + InputOptions.definitions
+    static let options: [OptionDefinition] =
+        [
+            .value("-o", "--output", name: "FILE", help: "Write records here (default: stdout)."),
+            .value(
+                "--rejects", name: "FILE",
+                help: "Write rejected rows here as CSV (default: the first few on stderr)."),
+            .flag("--raw", help: "Write parsed rows as JSON arrays instead of records."),
+        ] + InputOptions.definitions
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let files = arguments.positionals
@@ -104,7 +106,8 @@ struct ReadRun {
             var rows = 0
             let next: () throws(GlaneurError) -> [String]?
             switch reader {
-            case let csv as CSVRecordReader: next = { () throws(GlaneurError) in try csv.nextRawRow() }
+            case let csv as CSVRecordReader:
+                next = { () throws(GlaneurError) in try csv.nextRawRow() }
             case let sheet as SpreadsheetRecordReader: next = { sheet.nextRawRow() }
             default:
                 context.standardError.line(
@@ -161,7 +164,8 @@ struct ReadRun {
         if let encoding = description.encoding { facts.append(encoding.encoding.rawValue) }
         if let dialect = description.dialect { facts.append("'\(dialect.delimiterName)'") }
         if let sheet = description.sheet { facts.append("sheet \"\(sheet)\"") }
-        var line = "\(description.path) (\(facts.joined(separator: ", "))): "
+        var line =
+            "\(description.path) (\(facts.joined(separator: ", "))): "
             + "\(formatCount(counts.rows)) rows = \(formatCount(counts.records)) records + "
             + "\(formatCount(counts.rejects)) rejects"
         var skipped: [String] = []

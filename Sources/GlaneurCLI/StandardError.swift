@@ -84,7 +84,8 @@ public final class ProgressLine {
         guard now - lastShown >= 0.1 else { return }
         lastShown = now
         let elapsed = max(now - started, 1e-6)
-        var text = "\(label): \(formatCount(rows)) rows, \(formatCount(Int(Double(rows) / elapsed)))/s"
+        var text =
+            "\(label): \(formatCount(rows)) rows, \(formatCount(Int(Double(rows) / elapsed)))/s"
         if let total, total > 0, done > 0 {
             let fraction = min(Double(done) / Double(total), 1)
             let left = elapsed / fraction - elapsed

@@ -53,9 +53,11 @@ public enum Field: String, CaseIterable, Sendable, Codable {
             return
         }
         let folded = key.lowercased().filter { $0.isLetter }
-        guard let field = Field.allCases.first(where: {
-            $0.rawValue.filter { $0.isLetter } == folded
-        }) else { return nil }
+        guard
+            let field = Field.allCases.first(where: {
+                $0.rawValue.filter { $0.isLetter } == folded
+            })
+        else { return nil }
         self = field
     }
 }

@@ -75,9 +75,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .number(try parseNumber())
         default:
@@ -113,9 +119,11 @@ public struct JSONParser {
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         position += 1
         var items: [JSONValue] = []
-        let isTarget = targetPath.map { target in
-            currentPath.count == target.count && zip(currentPath, target).allSatisfy { $0 == $1 }
-        } ?? false
+        let isTarget =
+            targetPath.map { target in
+                currentPath.count == target.count
+                    && zip(currentPath, target).allSatisfy { $0 == $1 }
+            } ?? false
         skipWhitespace()
         if consume(UInt8(ascii: "]")) { return .array(items) }
         if targetPath != nil { currentPath.append(nil) }
@@ -143,7 +151,8 @@ public struct JSONParser {
             if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
             guard try consumeDigits() > 0 else { throw error("expected a digit in exponent") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
     private mutating func consumeDigits() throws(JSONSyntaxError) -> Int {
@@ -275,14 +284,16 @@ public struct JSONParser {
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
         let count = literal.utf8CodeUnitCount
-        let matches = position + count <= bytes.count
+        let matches =
+            position + count <= bytes.count
             && (0..<count).allSatisfy { bytes[position + $0] == literal.utf8Start[$0] }
         guard matches else { throw error("unexpected character \(describe(bytes[position]))") }
         position += count
     }
 
     private func describe(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
+        (0x21..<0x7F).contains(byte)
+            ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
     }
 
     private func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
@@ -294,7 +305,9 @@ public struct JSONParser {
             lineStart = index + 1
         }
         // Columns count characters, not bytes, so that an editor lands on the right spot.
-        let column = 1 + UnsafeBufferPointer(rebasing: bytes[lineStart..<offset])
+        let column =
+            1
+            + UnsafeBufferPointer(rebasing: bytes[lineStart..<offset])
             .reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
         return JSONSyntaxError(message: message, line: line, column: column, offset: offset)
     }

@@ -149,7 +149,8 @@ struct UTF16ToUTF8Source<Base: ByteSource>: ByteSource {
         carry = Array(input[usable...])
         var index = 0
         while index < usable {
-            let unit = bigEndian
+            let unit =
+                bigEndian
                 ? UInt16(input[index]) << 8 | UInt16(input[index + 1])
                 : UInt16(input[index + 1]) << 8 | UInt16(input[index])
             index += 2

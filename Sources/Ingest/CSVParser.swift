@@ -148,7 +148,8 @@ public final class CSVParser<Source: ByteSource> {
                     }
                     continue
                 }
-                if byte == 0x0A || (byte == 0x0D && (index + 1 >= end || bytes[index + 1] != 0x0A)) {
+                if byte == 0x0A || (byte == 0x0D && (index + 1 >= end || bytes[index + 1] != 0x0A))
+                {
                     newlines += 1
                 }
                 cellBytes.append(byte)

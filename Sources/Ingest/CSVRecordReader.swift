@@ -23,7 +23,8 @@ public final class CSVRecordReader: RecordReader {
         let (sample, isComplete) = try Self.readSample(from: file)
         let detected = Self.encoding(of: sample, isComplete: isComplete, forced: options.encoding)
         let body = Array(sample.dropFirst(detected.byteOrderMarkLength))
-        let utf8Sample = Self.utf8View(of: body, encoding: detected.encoding, isComplete: isComplete)
+        let utf8Sample = Self.utf8View(
+            of: body, encoding: detected.encoding, isComplete: isComplete)
         let dialect = DialectSniffer.sniff(
             utf8Sample, isComplete: isComplete, delimiter: options.delimiter,
             hasHeader: options.hasHeader)
@@ -106,8 +107,10 @@ public final class CSVRecordReader: RecordReader {
     public func next() throws(GlaneurError) -> ReadItem? {
         if let (cells, line) = pendingFirstDataRow {
             pendingFirstDataRow = nil
-            return item(cells: cells, line: line, warnings: [], raw: cells.joined(
-                separator: Dialect.name(of: parser.delimiter)))
+            return item(
+                cells: cells, line: line, warnings: [],
+                raw: cells.joined(
+                    separator: Dialect.name(of: parser.delimiter)))
         }
         while let row = try parser.nextRow() {
             switch row {
@@ -147,7 +150,8 @@ public final class CSVRecordReader: RecordReader {
         if cells.count != columnCount {
             counts.rejects += 1
             let tooMany = cells.count > columnCount
-            let message = tooMany
+            let message =
+                tooMany
                 ? "the row has \(cells.count) cells but the header has \(columnCount) columns; "
                     + "a cell may hold an unquoted delimiter"
                 : "the row has \(cells.count) cells but the header has \(columnCount) columns; "
@@ -174,7 +178,8 @@ public final class CSVRecordReader: RecordReader {
         counts.rows += 1
         counts.rejects += 1
         let text = raw.withUnsafeBufferPointer { decoder.decode($0).text }
-        let message = tooLarge
+        let message =
+            tooLarge
             ? "a quoted cell opened on this line grows past \(parser.maximumRowBytes >> 20) MiB; "
                 + "the quote is probably never closed; reading resumes on the next line"
             : "a quoted cell opened on this line is never closed; reading resumes on the "
@@ -222,7 +227,8 @@ public final class CSVRecordReader: RecordReader {
         for index in 0..<cells.count {
             let decoded = decoder.decode(cells[index])
             if decoded.usedFallback || decoded.removedNUL {
-                let column = index < description.mapping.columns.count
+                let column =
+                    index < description.mapping.columns.count
                     ? description.mapping.columns[index] : "column_\(index + 1)"
                 if decoded.usedFallback {
                     fallbackCells += 1

@@ -88,12 +88,14 @@ public struct HeaderMapping: Sendable, Equatable {
     private mutating func resolveAddressColumn() {
         let addressColumns = columns(for: .address)
         guard !addressColumns.isEmpty else { return }
-        let hasPlaceColumns = !columns(for: .postcode).isEmpty
+        let hasPlaceColumns =
+            !columns(for: .postcode).isEmpty
             || !columns(for: .locality).isEmpty
         guard hasPlaceColumns, columns(for: .street).isEmpty else { return }
         for index in addressColumns {
             fields[index] = .street
-            reasons[index] = (reasons[index] ?? "name")
+            reasons[index] =
+                (reasons[index] ?? "name")
                 + "; a street line, since postcode or locality have their own columns"
         }
     }
@@ -108,116 +110,160 @@ public struct HeaderMapping: Sendable, Equatable {
         func add(_ field: Field, _ names: [String]) {
             for name in names { table[MatchKey.compact(name)] = field }
         }
-        add(.sourceKey, [
-            "id", "ref", "référence", "reference", "identifiant", "code", "key", "source id",
-            "external id", "id producteur", "producer id", "code producteur", "kenmerk",
-            "referentie", "uid interne", "record id", "idproducteur",
-        ])
-        add(.name, [
-            "nom", "name", "naam", "raison sociale", "dénomination", "denomination",
-            "nom commercial", "nom de l'entreprise", "nom entreprise", "nom de la ferme",
-            "nom du producteur", "producer name", "producer", "producteur", "entreprise",
-            "exploitation", "enseigne", "structure", "organisation", "organization",
-            "company", "company name", "business name", "bedrijf", "bedrijfsnaam",
-            "handelsnaam", "firma", "firmenname", "name des betriebs", "betrieb",
-            "producent", "naam bedrijf", "titre", "title",
-        ])
-        add(.legalForm, [
-            "forme juridique", "statut juridique", "statut", "legal form", "rechtsvorm",
-            "rechtsform", "vennootschapsvorm",
-        ])
-        add(.kind, [
-            "type", "catégorie", "category", "kind", "type d'acteur", "type acteur",
-            "activité", "activity", "secteur", "sector", "soort", "categorie", "actortype",
-            "type of actor", "kategorie", "branche",
-        ])
-        add(.contact, [
-            "contact", "contact name", "nom du contact", "contact person", "contactpersoon",
-            "contact persoon", "personne de contact", "personne contact", "responsable",
-            "gérant", "gerant", "interlocuteur", "ansprechpartner", "kontakt",
-            "verantwoordelijke",
-        ])
-        add(.address, [
-            "adresse", "address", "adres", "adresse complète", "adresse complete",
-            "full address", "anschrift", "adresse postale", "postal address",
-        ])
-        add(.street, [
-            "rue", "street", "straat", "strasse", "straße", "voie", "adresse 1", "adresse1",
-            "address line 1", "address1", "ligne 1", "street address", "straatnaam",
-            "street name", "nom de rue", "rue et numéro", "straat en nummer", "strasse und nr",
-        ])
-        add(.houseNumber, [
-            "numéro", "numero", "n°", "no", "nr", "num", "huisnummer", "huisnr", "house number",
-            "housenumber", "number", "hausnummer", "nummer", "numéro de rue", "nr.",
-            "street number",
-        ])
-        add(.box, [
-            "boîte", "boite", "bte", "bus", "box", "busnummer", "boîte postale interne",
-            "appartement", "apt",
-        ])
-        add(.postcode, [
-            "cp", "code postal", "codepostal", "postcode", "postal code", "zip", "zip code",
-            "zipcode", "plz", "postleitzahl", "npa", "postnummer", "c.p.", "postcode nl",
-        ])
-        add(.locality, [
-            "localité", "localite", "ville", "commune", "city", "town", "gemeente", "plaats",
-            "woonplaats", "stad", "ort", "ortschaft", "gemeinde", "locality", "municipality",
-            "village", "deelgemeente", "lieu", "place", "ville/commune",
-        ])
-        add(.country, [
-            "pays", "country", "land", "country code", "code pays", "landcode", "countrycode",
-            "iso pays",
-        ])
-        add(.phones, [
-            "tél", "tel", "tél.", "téléphone", "telephone", "phone", "phone number",
-            "telefoon", "telefoonnummer", "telefon", "telefonnummer", "gsm", "mobile",
-            "portable", "mobiel", "handy", "natel", "fixe", "mobile phone", "cell phone",
-            "tel 1", "tel 2", "téléphone 1", "téléphone 2", "phone 1", "phone 2",
-            "numéro de téléphone", "tel fixe", "tel portable",
-        ])
-        add(.emails, [
-            "email", "e-mail", "mail", "courriel", "adresse email", "adresse e-mail",
-            "adresse mail", "emailadres", "e-mailadres", "mailadres", "email address",
-            "e-mail-adresse",
-        ])
-        add(.website, [
-            "site", "site web", "site internet", "website", "web", "url", "internet",
-            "homepage", "webadres", "webseite", "site url", "www",
-        ])
-        add(.companyNumber, [
-            "siren", "siret", "bce", "kbo", "numéro d'entreprise", "numero d'entreprise",
-            "numéro bce", "ondernemingsnummer", "kbo nummer", "company number",
-            "enterprise number", "registration number", "uid", "ide", "numéro ide",
-            "n° siret", "n° siren", "n° bce", "rcs", "handelsregister",
-        ])
-        add(.vatNumber, [
-            "tva", "numéro de tva", "numero tva", "n° tva", "tva intracommunautaire", "vat",
-            "vat number", "btw", "btw nummer", "btw-nummer", "mwst", "mwst nr", "ust id",
-            "ust-idnr",
-        ])
-        add(.products, [
-            "produits", "products", "producten", "produkte", "tags", "productions",
-            "production", "gamme", "assortiment", "aanbod", "offre", "products offered",
-            "productie", "erzeugnisse", "produits proposés",
-        ])
-        add(.labels, [
-            "bio", "organic", "label", "labels", "certification", "biologisch", "biologique",
-            "agriculture biologique", "ab", "keurmerk", "label bio", "organic label",
-            "certificering", "zertifizierung",
-        ])
+        add(
+            .sourceKey,
+            [
+                "id", "ref", "référence", "reference", "identifiant", "code", "key", "source id",
+                "external id", "id producteur", "producer id", "code producteur", "kenmerk",
+                "referentie", "uid interne", "record id", "idproducteur",
+            ])
+        add(
+            .name,
+            [
+                "nom", "name", "naam", "raison sociale", "dénomination", "denomination",
+                "nom commercial", "nom de l'entreprise", "nom entreprise", "nom de la ferme",
+                "nom du producteur", "producer name", "producer", "producteur", "entreprise",
+                "exploitation", "enseigne", "structure", "organisation", "organization",
+                "company", "company name", "business name", "bedrijf", "bedrijfsnaam",
+                "handelsnaam", "firma", "firmenname", "name des betriebs", "betrieb",
+                "producent", "naam bedrijf", "titre", "title",
+            ])
+        add(
+            .legalForm,
+            [
+                "forme juridique", "statut juridique", "statut", "legal form", "rechtsvorm",
+                "rechtsform", "vennootschapsvorm",
+            ])
+        add(
+            .kind,
+            [
+                "type", "catégorie", "category", "kind", "type d'acteur", "type acteur",
+                "activité", "activity", "secteur", "sector", "soort", "categorie", "actortype",
+                "type of actor", "kategorie", "branche",
+            ])
+        add(
+            .contact,
+            [
+                "contact", "contact name", "nom du contact", "contact person", "contactpersoon",
+                "contact persoon", "personne de contact", "personne contact", "responsable",
+                "gérant", "gerant", "interlocuteur", "ansprechpartner", "kontakt",
+                "verantwoordelijke",
+            ])
+        add(
+            .address,
+            [
+                "adresse", "address", "adres", "adresse complète", "adresse complete",
+                "full address", "anschrift", "adresse postale", "postal address",
+            ])
+        add(
+            .street,
+            [
+                "rue", "street", "straat", "strasse", "straße", "voie", "adresse 1", "adresse1",
+                "address line 1", "address1", "ligne 1", "street address", "straatnaam",
+                "street name", "nom de rue", "rue et numéro", "straat en nummer", "strasse und nr",
+            ])
+        add(
+            .houseNumber,
+            [
+                "numéro", "numero", "n°", "no", "nr", "num", "huisnummer", "huisnr", "house number",
+                "housenumber", "number", "hausnummer", "nummer", "numéro de rue", "nr.",
+                "street number",
+            ])
+        add(
+            .box,
+            [
+                "boîte", "boite", "bte", "bus", "box", "busnummer", "boîte postale interne",
+                "appartement", "apt",
+            ])
+        add(
+            .postcode,
+            [
+                "cp", "code postal", "codepostal", "postcode", "postal code", "zip", "zip code",
+                "zipcode", "plz", "postleitzahl", "npa", "postnummer", "c.p.", "postcode nl",
+            ])
+        add(
+            .locality,
+            [
+                "localité", "localite", "ville", "commune", "city", "town", "gemeente", "plaats",
+                "woonplaats", "stad", "ort", "ortschaft", "gemeinde", "locality", "municipality",
+                "village", "deelgemeente", "lieu", "place", "ville/commune",
+            ])
+        add(
+            .country,
+            [
+                "pays", "country", "land", "country code", "code pays", "landcode", "countrycode",
+                "iso pays",
+            ])
+        add(
+            .phones,
+            [
+                "tél", "tel", "tél.", "téléphone", "telephone", "phone", "phone number",
+                "telefoon", "telefoonnummer", "telefon", "telefonnummer", "gsm", "mobile",
+                "portable", "mobiel", "handy", "natel", "fixe", "mobile phone", "cell phone",
+                "tel 1", "tel 2", "téléphone 1", "téléphone 2", "phone 1", "phone 2",
+                "numéro de téléphone", "tel fixe", "tel portable",
+            ])
+        add(
+            .emails,
+            [
+                "email", "e-mail", "mail", "courriel", "adresse email", "adresse e-mail",
+                "adresse mail", "emailadres", "e-mailadres", "mailadres", "email address",
+                "e-mail-adresse",
+            ])
+        add(
+            .website,
+            [
+                "site", "site web", "site internet", "website", "web", "url", "internet",
+                "homepage", "webadres", "webseite", "site url", "www",
+            ])
+        add(
+            .companyNumber,
+            [
+                "siren", "siret", "bce", "kbo", "numéro d'entreprise", "numero d'entreprise",
+                "numéro bce", "ondernemingsnummer", "kbo nummer", "company number",
+                "enterprise number", "registration number", "uid", "ide", "numéro ide",
+                "n° siret", "n° siren", "n° bce", "rcs", "handelsregister",
+            ])
+        add(
+            .vatNumber,
+            [
+                "tva", "numéro de tva", "numero tva", "n° tva", "tva intracommunautaire", "vat",
+                "vat number", "btw", "btw nummer", "btw-nummer", "mwst", "mwst nr", "ust id",
+                "ust-idnr",
+            ])
+        add(
+            .products,
+            [
+                "produits", "products", "producten", "produkte", "tags", "productions",
+                "production", "gamme", "assortiment", "aanbod", "offre", "products offered",
+                "productie", "erzeugnisse", "produits proposés",
+            ])
+        add(
+            .labels,
+            [
+                "bio", "organic", "label", "labels", "certification", "biologisch", "biologique",
+                "agriculture biologique", "ab", "keurmerk", "label bio", "organic label",
+                "certificering", "zertifizierung",
+            ])
         add(.latitude, ["lat", "latitude", "breedtegraad", "breitengrad", "y", "geo lat"])
-        add(.longitude, [
-            "lon", "lng", "long", "longitude", "lengtegraad", "längengrad", "x", "geo lon",
-        ])
-        add(.description, [
-            "description", "omschrijving", "beschrijving", "beschreibung", "présentation",
-            "presentation", "remarque", "remarques", "commentaire", "commentaires", "notes",
-            "note", "opmerkingen", "opmerking", "bemerkungen", "info", "informations",
-        ])
-        add(.openingHours, [
-            "horaires", "horaire", "heures d'ouverture", "opening hours", "openinghours",
-            "openingsuren", "openingstijden", "hours", "öffnungszeiten", "heures",
-        ])
+        add(
+            .longitude,
+            [
+                "lon", "lng", "long", "longitude", "lengtegraad", "längengrad", "x", "geo lon",
+            ])
+        add(
+            .description,
+            [
+                "description", "omschrijving", "beschrijving", "beschreibung", "présentation",
+                "presentation", "remarque", "remarques", "commentaire", "commentaires", "notes",
+                "note", "opmerkingen", "opmerking", "bemerkungen", "info", "informations",
+            ])
+        add(
+            .openingHours,
+            [
+                "horaires", "horaire", "heures d'ouverture", "opening hours", "openinghours",
+                "openingsuren", "openingstijden", "hours", "öffnungszeiten", "heures",
+            ])
         return table
     }()
 }

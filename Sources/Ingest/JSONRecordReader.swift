@@ -105,7 +105,8 @@ public final class JSONRecordReader: RecordReader {
             }
             guard case .array = value else {
                 throw GlaneurError.unreadable(
-                    path: file, location: nil, reason: "the value at \"\(requested)\" is not an array")
+                    path: file, location: nil,
+                    reason: "the value at \"\(requested)\" is not an array")
             }
             return requested
         }
@@ -142,7 +143,8 @@ public final class JSONRecordReader: RecordReader {
         var columns: [String] = []
         for element in elements {
             guard case .object = element else { continue }
-            for field in JSONRecordFlattener.flatten(element) where seen.insert(field.name).inserted {
+            for field in JSONRecordFlattener.flatten(element) where seen.insert(field.name).inserted
+            {
                 columns.append(field.name)
             }
         }

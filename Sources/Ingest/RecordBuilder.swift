@@ -29,7 +29,8 @@ struct RecordBuilder {
         }
 
         guard record[.name] != nil else {
-            let message = mapping.columns(for: .name).isEmpty
+            let message =
+                mapping.columns(for: .name).isEmpty
                 ? "no column is mapped to the producer name; map one with --map name=COLUMN"
                 : "the name is empty"
             let column = mapping.columns(for: .name).first.map { mapping.columns[$0] }

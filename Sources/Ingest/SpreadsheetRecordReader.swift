@@ -148,8 +148,10 @@ extension DialectSniffer {
         guard preamble < rows.count else {
             return Dialect(delimiter: 0x09, hasHeader: hasHeader ?? true)
         }
-        let header = hasHeader ?? looksLikeHeader(
-            trimmed[preamble], dataRows: Array(trimmed.dropFirst(preamble + 1).prefix(50)))
+        let header =
+            hasHeader
+            ?? looksLikeHeader(
+                trimmed[preamble], dataRows: Array(trimmed.dropFirst(preamble + 1).prefix(50)))
         return Dialect(delimiter: 0x09, hasHeader: header, preambleRows: preamble)
     }
 }

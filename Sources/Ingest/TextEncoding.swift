@@ -103,7 +103,8 @@ struct CellDecoder {
             return decoded
         }
         if !hasHigh {
-            return Decoded(text: String(decoding: bytes, as: UTF8.self), usedFallback: false,
+            return Decoded(
+                text: String(decoding: bytes, as: UTF8.self), usedFallback: false,
                 removedNUL: false)
         }
         switch encoding {

@@ -48,7 +48,8 @@ struct ArgumentParserTests {
 
     @Test func suggestsTheClosestName() {
         #expect(ArgumentParser.closest(to: "--ouput", among: ["--output", "--raw"]) == "--output")
-        #expect(ArgumentParser.closest(to: "--enc", among: ["--encoding", "--raw"]) == "--encoding")
+        #expect(
+            ArgumentParser.closest(to: "--enc", among: ["--encoding", "--raw"]) == "--encoding")
         #expect(ArgumentParser.closest(to: "--zzzzzz", among: ["--output", "--raw"]) == nil)
         #expect(ArgumentParser.closest(to: "inspet", among: ["inspect", "read"]) == "inspect")
     }

@@ -22,7 +22,8 @@ struct ReadSamplesTests {
             return object?["row"] as? Int ?? 0
         }
         #expect(rows == Array(1...(Self.expectedRows[name] ?? 0)))
-        #expect(result.standardError.contains("= \(Self.expectedRows[name] ?? 0) records + 0 rejects"))
+        #expect(
+            result.standardError.contains("= \(Self.expectedRows[name] ?? 0) records + 0 rejects"))
     }
 
     @Test func countsAddUpOverSeveralFilesWithRejects() throws {
@@ -32,14 +33,17 @@ struct ReadSamplesTests {
             ["read"] + files.map(GlaneurProcess.sample)
                 + ["-o", folder.path("records.ndjson"), "--rejects", folder.path("rejects.csv")])
         #expect(result.status == 0)
-        #expect(result.standardError.contains("Total: 119 rows read = 115 records + 4 rejects, in 3 files"))
+        #expect(
+            result.standardError.contains(
+                "Total: 119 rows read = 115 records + 4 rejects, in 3 files"))
 
         let records = try folder.read("records.ndjson").split(separator: "\n")
         #expect(records.count == 115)
         let rejects = try folder.read("rejects.csv").split(separator: "\n")
         #expect(rejects.first == "source,file,row,line,code,column,message,raw")
         let codes = rejects.dropFirst().compactMap { $0.split(separator: ",").dropFirst(4).first }
-        #expect(codes.sorted() == ["missing-name", "ragged-row", "short-row", "unterminated-quote"])
+        #expect(
+            codes.sorted() == ["missing-name", "ragged-row", "short-row", "unterminated-quote"])
     }
 
     @Test func windows1252IsDecoded() throws {
@@ -54,12 +58,17 @@ struct ReadSamplesTests {
         let result = try GlaneurProcess.run(
             ["read", "--raw", GlaneurProcess.sample("marche-fermier.csv")])
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.first == "[\"Marché fermier de la Hesbaye - liste des exposants\",\"\",\"\",\"\",\"\",\"\"]")
+        #expect(
+            lines.first
+                == "[\"Marché fermier de la Hesbaye - liste des exposants\",\"\",\"\",\"\",\"\",\"\"]"
+        )
         #expect(lines.contains("[\"Nom\",\"Adresse\",\"CP\",\"Localité\",\"Tél.\",\"Produits\"]"))
     }
 
     @Test func inspectReportsWhatANewUserNeeds() throws {
-        let text = try GlaneurProcess.run(["inspect", GlaneurProcess.sample("federation-wallonne.csv")])
+        let text = try GlaneurProcess.run([
+            "inspect", GlaneurProcess.sample("federation-wallonne.csv"),
+        ])
         #expect(text.status == 0)
         #expect(text.standardOutput.contains("Encoding:   windows-1252"))
         #expect(text.standardOutput.contains("Delimiter:  ';'"))
@@ -68,7 +77,8 @@ struct ReadSamplesTests {
         let json = try GlaneurProcess.run(
             ["inspect", "--json", GlaneurProcess.sample("marche-fermier.csv")])
         let report = try #require(
-            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        )
         #expect(report["encoding"] as? String == "windows-1252")
         #expect(report["delimiter"] as? String == ";")
         #expect(report["title_rows"] as? Int == 2)
@@ -76,9 +86,10 @@ struct ReadSamplesTests {
         #expect(report["rows"] as? Int == 7)
         #expect(report["rejects"] as? Int == 4)
         let columns = try #require(report["columns"] as? [[String: Any]])
-        #expect(columns.map { $0["field"] as? String } == [
-            "name", "street", "postcode", "locality", "phones", "products",
-        ])
+        #expect(
+            columns.map { $0["field"] as? String } == [
+                "name", "street", "postcode", "locality", "phones", "products",
+            ])
     }
 
     @Test func mappingOverrideFromTheCommandLine() throws {

@@ -25,7 +25,8 @@ struct DialectTests {
 
     @Test(arguments: [("\t", UInt8(0x09)), ("|", UInt8(ascii: "|")), (",", UInt8(ascii: ","))])
     func otherDelimiters(_ separator: String, _ byte: UInt8) {
-        let text = ["name", "postcode", "city"].joined(separator: separator) + "\n"
+        let text =
+            ["name", "postcode", "city"].joined(separator: separator) + "\n"
             + ["A", "5000", "Namur"].joined(separator: separator) + "\n"
             + ["B", "4000", "Liège"].joined(separator: separator) + "\n"
         #expect(sniff(text).delimiter == byte)
@@ -80,7 +81,8 @@ struct HeaderMappingTests {
     @Test(arguments: [
         ("Nom", Field.name), ("Raison sociale", .name), ("NAAM", .name), ("producer_name", .name),
         ("CP", .postcode), ("Code postal", .postcode), ("PLZ", .postcode), ("zip", .postcode),
-        ("Localité", .locality), ("LOCALITE", .locality), ("Gemeente", .locality), ("Ort", .locality),
+        ("Localité", .locality), ("LOCALITE", .locality), ("Gemeente", .locality),
+        ("Ort", .locality),
         ("Tél.", .phones), ("Telefoon", .phones), ("GSM", .phones), ("Tél. portable", .phones),
         ("E-mail", .emails), ("Adresse e-mail", .emails), ("courriel", .emails),
         ("Straat", .street), ("Huisnr", .houseNumber), ("Nr", .houseNumber), ("Bus", .box),

@@ -5,11 +5,13 @@ import Testing
 @Suite("Encoding detection and decoding")
 struct EncodingTests {
     /// "Localité;Œufs’" in Windows-1252: é = E9, Œ = 8C, ’ = 92.
-    static let windows1252: [UInt8] = Array("Localit".utf8) + [0xE9, 0x3B, 0x8C] + Array("ufs".utf8)
+    static let windows1252: [UInt8] =
+        Array("Localit".utf8) + [0xE9, 0x3B, 0x8C] + Array("ufs".utf8)
         + [0x92, 0x0A]
 
     @Test func byteOrderMarksDecide() {
-        #expect(EncodingDetector.detect([0xEF, 0xBB, 0xBF, 0x61], isComplete: true).encoding == .utf8)
+        #expect(
+            EncodingDetector.detect([0xEF, 0xBB, 0xBF, 0x61], isComplete: true).encoding == .utf8)
         #expect(
             EncodingDetector.detect([0xEF, 0xBB, 0xBF], isComplete: true).byteOrderMarkLength == 3)
         #expect(
@@ -21,10 +23,12 @@ struct EncodingTests {
     }
 
     @Test func validUTF8IsUTF8() {
-        #expect(EncodingDetector.detect(Array("Liège;Gent".utf8), isComplete: true).encoding == .utf8)
+        #expect(
+            EncodingDetector.detect(Array("Liège;Gent".utf8), isComplete: true).encoding == .utf8)
         // Mojibake is still valid UTF-8: repairing it is normalisation's job, not ingest's.
         #expect(EncodingDetector.detect(Array("Ã©levage".utf8), isComplete: true).encoding == .utf8)
-        #expect(EncodingDetector.detect(Array("plain ascii".utf8), isComplete: true).encoding == .utf8)
+        #expect(
+            EncodingDetector.detect(Array("plain ascii".utf8), isComplete: true).encoding == .utf8)
     }
 
     @Test func aCutSequenceAtTheEndOfASampleIsNotEvidence() {

@@ -25,9 +25,11 @@ struct CSVRecordReaderTests {
     @Test func windows1252ExcelExport() throws {
         let directory = try TemporaryDirectory()
         var bytes: [UInt8] = []
-        bytes += Array("Nom;Adresse;CP;Localit".utf8) + [0xE9] + Array(";T".utf8) + [0xE9]
+        bytes +=
+            Array("Nom;Adresse;CP;Localit".utf8) + [0xE9] + Array(";T".utf8) + [0xE9]
             + Array("l;Produits\r\n".utf8)
-        bytes += Array("Ferme du Ch".utf8) + [0xEA] + Array("ne;Rue de l'".utf8) + [0xC9]
+        bytes +=
+            Array("Ferme du Ch".utf8) + [0xEA] + Array("ne;Rue de l'".utf8) + [0xC9]
             + Array("glise 4;5000;Namur;081/22.33.44;".utf8) + [0x9C] + Array("ufs, lait\r\n".utf8)
         let path = try directory.file("federation.csv", bytes)
 
@@ -41,7 +43,10 @@ struct CSVRecordReaderTests {
         #expect(record[.postcode] == "5000")
         #expect(record.values(.phones) == ["081/22.33.44"])
         #expect(record.values(.products) == ["œufs, lait"])
-        #expect(record.sourceFields.map(\.name) == ["Nom", "Adresse", "CP", "Localité", "Tél", "Produits"])
+        #expect(
+            record.sourceFields.map(\.name) == [
+                "Nom", "Adresse", "CP", "Localité", "Tél", "Produits",
+            ])
         #expect(record.provenance == Provenance(source: "federation", file: path, row: 1, line: 2))
     }
 
@@ -122,9 +127,11 @@ struct CSVRecordReaderTests {
     @Test func utf16WithBOM() throws {
         let directory = try TemporaryDirectory()
         let text = "Naam\tGemeente\nHoeve 't Hof\tGent\n"
-        let bytes: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap {
-            [UInt8($0 & 0xFF), UInt8($0 >> 8)]
-        }
+        let bytes: [UInt8] =
+            [0xFF, 0xFE]
+            + Array(text.utf16).flatMap {
+                [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+            }
         let path = try directory.file("vlaams.txt", bytes)
         let (records, _, reader) = try readItems(path)
         #expect(reader.description.encoding?.encoding == .utf16LittleEndian)
