@@ -156,6 +156,12 @@ extension String {
 /// significant digits, a `.` before decimals. With the warning a long integer gets,
 /// since its written form (a leading zero, spaces) is unknown.
 func generalNumberCell(_ value: Double) -> Cell {
+    // Integers, the usual case, need no trip through decimal digits.
+    if abs(value) < 1e15, value.rounded(.towardZero) == value {
+        let integer = Int64(value)
+        let warning: CellWarning? = abs(integer) >= 10_000_000 ? .writtenFormUnknown : nil
+        return Cell(text: String(integer), warning: warning, number: value)
+    }
     let decimal = DecimalDigits(value)
     let warning: CellWarning? =
         decimal.isInteger && decimal.exponent >= 8 ? .writtenFormUnknown : nil

@@ -53,11 +53,19 @@ public struct Cell: Sendable, Equatable {
     /// The stored number, for numeric, date and time cells (a date is its serial day
     /// number); nil for text, booleans and errors.
     public var number: Double?
+    /// Whether the cell is covered by a merged range and `text` is the range's value
+    /// copied from its top-left cell: a title merged across the table fills the whole
+    /// row with copies, which a header detector may want to know.
+    public var isMergedCopy: Bool
 
-    public init(text: String, warning: CellWarning? = nil, number: Double? = nil) {
+    public init(
+        text: String, warning: CellWarning? = nil, number: Double? = nil,
+        isMergedCopy: Bool = false
+    ) {
         self.text = text
         self.warning = warning
         self.number = number
+        self.isMergedCopy = isMergedCopy
     }
 
     /// A cell with nothing in it.

@@ -92,8 +92,9 @@ struct SheetBuilder {
             guard let topIndex = indexByNumber[range.firstRow],
                 range.firstColumn <= rows[topIndex].cells.count
             else { continue }
-            let value = rows[topIndex].cells[range.firstColumn - 1]
+            var value = rows[topIndex].cells[range.firstColumn - 1]
             guard !value.text.isEmpty else { continue }
+            value.isMergedCopy = true
 
             let rowEnd = min(range.lastRow, lastRow)
             let columnEnd = min(range.lastColumn, lastColumn)

@@ -56,7 +56,10 @@ class XMLHandler: NSObject, XMLParserDelegate {
 func parseXML(
     _ bytes: [UInt8], with handler: XMLHandler, file: String, part: String
 ) throws(SpreadsheetError) {
-    let parser = XMLParser(data: Data(bytes))
+    // Through a stream, the parser hands the document to libxml2 in chunks; given all
+    // of it at once (`XMLParser(data:)`), libxml2 refuses a large worksheet partway
+    // with an internal error.
+    let parser = XMLParser(stream: InputStream(data: Data(bytes)))
     parser.delegate = handler
     parser.shouldResolveExternalEntities = false
     parser.shouldProcessNamespaces = false
@@ -99,7 +102,18 @@ extension String {
     /// Decodes the `_xHHHH_` escapes with which OOXML writes characters that XML cannot
     /// carry (a carriage return is `_x000D_`); `_x005F_` escapes a literal underscore.
     var decodingOOXMLEscapes: String {
-        guard contains("_x") else { return self }
+        // Most strings have no escape; finding that out must not cost a Foundation search.
+        var utf8 = self.utf8.makeIterator()
+        var sawUnderscore = false
+        var mayHaveEscape = false
+        while let byte = utf8.next() {
+            if sawUnderscore, byte == UInt8(ascii: "x") {
+                mayHaveEscape = true
+                break
+            }
+            sawUnderscore = byte == UInt8(ascii: "_")
+        }
+        guard mayHaveEscape else { return self }
         var result = ""
         var rest = self[...]
         while let start = rest.range(of: "_x") {

@@ -87,6 +87,9 @@ struct XLSXReaderTests {
             ["Ferme"],
             ["Ferme", "", "", "4"],
         ])
+        #expect(sheet.rows[0].cells.map(\.isMergedCopy) == [false, true, true, true])
+        #expect(sheet.cell("A4")?.isMergedCopy == true)
+        #expect(sheet.cell("B2")?.isMergedCopy == false)
     }
 
     @Test func textFormattedCellsAndPaddedNumbersKeepLeadingZeros() throws {

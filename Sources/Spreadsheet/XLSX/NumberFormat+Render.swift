@@ -12,22 +12,24 @@ extension NumberFormat {
     func render(_ value: Double, dateSystem: DateSystem) -> Cell {
         guard value.isFinite else { return Cell(text: "#NUM!", warning: .formulaError) }
         guard let section = section(for: value) else { return generalNumberCell(value) }
-        if section.isDate {
-            return renderDate(value, section: section, dateSystem: dateSystem)
-        }
-        if section.isGeneral || section.tokens.contains(.text)
-            || section.tokens.contains(.exponent) || section.tokens.contains(.fraction)
-        {
+        switch section.layout {
+        case .date(let hasDate, let hasTime, let hasSeconds, let elapsed):
+            return renderDate(
+                value, hasDate: hasDate, hasTime: hasTime, hasSeconds: hasSeconds,
+                elapsed: elapsed, dateSystem: dateSystem)
+        case .general(let prefix):
             // Scientific notation and fractions hide the digits that were typed: the full
             // number serves the data better. TODO: fractions (`# ?/?`) are written as
             // decimals; partner lists have not been seen to use them.
             var cell = generalNumberCell(value)
-            if let prefix = literalAround(section, before: true), !prefix.isEmpty {
-                cell.text = prefix + cell.text
-            }
+            if !prefix.isEmpty { cell.text = prefix + cell.text }
             return cell
+        case .number:
+            if let width = section.padWidth, let padded = Self.padded(value, width: width) {
+                return Cell(text: padded, number: value)
+            }
+            return renderNumber(value, section: section)
         }
-        return renderNumber(value, section: section)
     }
 
     /// The section that displays the value: positive;negative;zero;text. A negative
@@ -43,44 +45,28 @@ extension NumberFormat {
         }
     }
 
-    private func literalAround(_ section: Section, before: Bool) -> String? {
-        guard case .literal(let text) = before ? section.tokens.first : section.tokens.last
-        else { return nil }
-        return text.trimmingSpaces
-    }
-
     // MARK: - Numbers
 
+    /// A non-negative integer through a format of bare placeholders such as `00000`:
+    /// the common case of postcodes and phone numbers, without going through digits.
+    private static func padded(_ value: Double, width: Int) -> String? {
+        guard value >= 0, value < 1e15, value.rounded(.towardZero) == value else { return nil }
+        let digits = value == 0 && width == 0 ? "" : String(Int64(value))
+        guard digits.utf8.count < width else { return digits }
+        return String(repeating: "0", count: width - digits.utf8.count) + digits
+    }
+
     private func renderNumber(_ value: Double, section: Section) -> Cell {
-        let tokens = section.tokens
-        let pointIndex = tokens.firstIndex(of: .decimalPoint)
-        let integerTokens = tokens[..<(pointIndex ?? tokens.endIndex)]
-        let fractionTokens = pointIndex.map { tokens[($0 + 1)...] } ?? []
-
-        // Scale: each % multiplies by 100, each comma right after the last integer
-        // placeholder divides by 1000.
-        var scaled = abs(value)
-        for token in tokens where token == .percent { scaled *= 100 }
-        let isDigit: (Token) -> Bool = { if case .digit = $0 { true } else { false } }
-        if let lastDigit = integerTokens.lastIndex(where: isDigit) {
-            var index = lastDigit + 1
-            while index < integerTokens.endIndex, integerTokens[index] == .comma {
-                scaled /= 1000
-                index += 1
-            }
-        }
-
         // Round to the decimals the format shows, and say so when that hides digits.
-        let fractionPlaces = fractionTokens.filter(isDigit).count
-        var decimal = DecimalDigits(scaled)
+        var decimal = DecimalDigits(abs(value) * section.scale)
         let before = decimal
-        decimal.round(toFractionDigits: fractionPlaces)
+        decimal.round(toFractionDigits: section.fractionPlaces)
         let warning: CellWarning? = decimal != before ? .roundedForDisplay : nil
 
         // A single-section format has no place for the sign: it goes in front.
         let needsSign = value < 0 && sections.count == 1 && !decimal.isZero
-        let text = integerPart(decimal.integerDigits, tokens: integerTokens)
-            + fractionPart(decimal.fractionDigits, tokens: fractionTokens)
+        let text = integerPart(decimal.integerDigits, tokens: section.integerTokens)
+            + fractionPart(decimal.fractionDigits, tokens: section.fractionTokens)
         let cellText = (needsSign ? "-" : "") + text.trimmingSpaces
         return Cell(text: cellText, warning: warning, number: value)
     }
@@ -158,20 +144,10 @@ extension NumberFormat {
 
     /// Dates and times in ISO 8601: `2024-03-01`, `2024-03-01 14:30`, `14:30:05`, with
     /// seconds only when the format shows them.
-    private func renderDate(_ value: Double, section: Section, dateSystem: DateSystem)
-        -> Cell
-    {
-        let parts = section.tokens.compactMap { token -> (Character, Bool)? in
-            if case .datePart(let part, let elapsed) = token { (part, elapsed) } else { nil }
-        }
-        let hasSeconds = parts.contains { $0.0 == "s" }
-        let hasHours = parts.contains { $0.0 == "h" }
-        let elapsed = parts.contains { $0.1 }
-        // An `m` is minutes beside hours or seconds, a month otherwise.
-        let hasDate = parts.contains { $0.0 == "y" || $0.0 == "d" }
-            || (parts.contains { $0.0 == "m" } && !hasHours && !hasSeconds)
-        let hasTime = hasHours || hasSeconds
-
+    private func renderDate(
+        _ value: Double, hasDate: Bool, hasTime: Bool, hasSeconds: Bool, elapsed: Bool,
+        dateSystem: DateSystem
+    ) -> Cell {
         // Round to the second first, so 23:59:59.7 carries into the next day.
         var seconds = (value * 86_400).rounded()
         if elapsed {

@@ -25,13 +25,77 @@ struct NumberFormat: Sendable {
         case fraction
     }
 
+    /// What a section displays, worked out once from its tokens.
+    enum Layout: Sendable {
+        /// The number in full (General, text, and the notations that hide digits).
+        case general(prefix: String)
+        case date(hasDate: Bool, hasTime: Bool, hasSeconds: Bool, elapsed: Bool)
+        case number
+    }
+
     struct Section: Sendable {
         var tokens: [Token]
+        var layout: Layout
+        /// Tokens before the decimal point, and after it.
+        var integerTokens: ArraySlice<Token>
+        var fractionTokens: ArraySlice<Token>
+        /// The multiplier of `%` and the divisor of trailing commas, combined.
+        var scale: Double
+        var fractionPlaces: Int
+        /// For formats made only of integer placeholders (`00000`), the number of zeros:
+        /// integers then only need padding.
+        var padWidth: Int?
+
+        init(tokens: [Token]) {
+            self.tokens = tokens
+            let isDigit: (Token) -> Bool = { if case .digit = $0 { true } else { false } }
+            let pointIndex = tokens.firstIndex(of: .decimalPoint)
+            integerTokens = tokens[..<(pointIndex ?? tokens.endIndex)]
+            fractionTokens = pointIndex.map { tokens[($0 + 1)...] } ?? []
+            fractionPlaces = fractionTokens.filter(isDigit).count
+
+            var scale = 1.0
+            for token in tokens where token == .percent { scale *= 100 }
+            if let lastDigit = integerTokens.lastIndex(where: isDigit) {
+                var index = lastDigit + 1
+                while index < integerTokens.endIndex, integerTokens[index] == .comma {
+                    scale /= 1000
+                    index += 1
+                }
+            }
+            self.scale = scale
+
+            let dateParts = tokens.compactMap { token -> (Character, Bool)? in
+                if case .datePart(let part, let elapsed) = token { (part, elapsed) } else { nil }
+            }
+            if !dateParts.isEmpty {
+                let hasSeconds = dateParts.contains { $0.0 == "s" }
+                let hasHours = dateParts.contains { $0.0 == "h" }
+                // An `m` is minutes beside hours or seconds, a month otherwise.
+                let hasDate = dateParts.contains { $0.0 == "y" || $0.0 == "d" }
+                    || (dateParts.contains { $0.0 == "m" } && !hasHours && !hasSeconds)
+                layout = .date(
+                    hasDate: hasDate, hasTime: hasHours || hasSeconds, hasSeconds: hasSeconds,
+                    elapsed: dateParts.contains { $0.1 })
+            } else if tokens.contains(.general) || tokens.contains(.text)
+                || tokens.contains(.exponent) || tokens.contains(.fraction)
+            {
+                var prefix = ""
+                if case .literal(let text) = tokens.first { prefix = text.trimmingSpaces }
+                layout = .general(prefix: prefix)
+            } else {
+                layout = .number
+            }
+
+            let onlyPlaceholders = !tokens.isEmpty
+                && tokens.allSatisfy { $0 == .digit("0") || $0 == .digit("#") || $0 == .comma }
+            padWidth = onlyPlaceholders && scale == 1
+                ? tokens.filter { $0 == .digit("0") }.count : nil
+        }
 
         var isDate: Bool {
-            tokens.contains { if case .datePart = $0 { true } else { false } }
+            if case .date = layout { true } else { false }
         }
-        var isGeneral: Bool { tokens.contains(.general) }
     }
 
     let sections: [Section]
