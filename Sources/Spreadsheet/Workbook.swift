@@ -83,7 +83,8 @@ public struct Workbook: Sendable {
     /// The sheet with this name; an exact match first, then one ignoring case.
     public func sheet(named name: String) throws(SpreadsheetError) -> Sheet {
         let names = sheetNames
-        let index = names.firstIndex(of: name)
+        let index =
+            names.firstIndex(of: name)
             ?? names.firstIndex { $0.lowercased() == name.lowercased() }
         guard let index else {
             throw SpreadsheetError(
@@ -109,7 +110,8 @@ public struct Workbook: Sendable {
     /// one; the first sheet when every sheet is empty.
     public func firstNonEmptySheet() throws(SpreadsheetError) -> Sheet {
         let indices = sheetNames.indices
-        let ordered = indices.filter { !reader.isHidden(at: $0) }
+        let ordered =
+            indices.filter { !reader.isHidden(at: $0) }
             + indices.filter { reader.isHidden(at: $0) }
         for index in ordered {
             let sheet = try reader.sheet(at: index)
@@ -130,9 +132,10 @@ public struct Workbook: Sendable {
             // Excel encrypts an .xlsx by wrapping it in an OLE2 compound file with an
             // "EncryptedPackage" stream; any other compound file is an Excel 97-2003
             // workbook.
-            let marker = Array("EncryptedPackage".utf16.flatMap {
-                [UInt8($0 & 0xFF), UInt8($0 >> 8)]
-            })
+            let marker = Array(
+                "EncryptedPackage".utf16.flatMap {
+                    [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+                })
             if contains(bytes, marker) {
                 throw SpreadsheetError(
                     .passwordProtected, file: file,

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A streaming XML handler that can stop the parse with an error of its own.
@@ -70,7 +71,8 @@ func parseXML(
     // On Linux `parse()` may return true after an error: the error is what counts.
     if !succeeded || parser.parserError != nil || !handler.rootClosed {
         let code = parser.parserError.map { " (XML error \(($0 as NSError).code))" } ?? ""
-        let problem = handler.rootClosed || parser.parserError != nil
+        let problem =
+            handler.rootClosed || parser.parserError != nil
             ? "the XML is malformed near line \(parser.lineNumber)\(code)"
             : "the XML stops before its end (the file is truncated)"
         throw SpreadsheetError(

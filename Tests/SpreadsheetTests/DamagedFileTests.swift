@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Spreadsheet
 
 extension Tag {
@@ -9,9 +10,10 @@ extension Tag {
 /// Files that cannot be read must fail with an error that names them, never crash.
 struct DamagedFileTests {
     static func sample() -> [UInt8] {
-        var fixture = XLSXFixture(rows: """
-            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>1000</v></c></row>
-            """)
+        var fixture = XLSXFixture(
+            rows: """
+                <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>1000</v></c></row>
+                """)
         fixture.sharedStrings = ["<t>Ferme</t>"]
         fixture.formats = [.custom("00000")]
         return fixture.build()
@@ -27,10 +29,12 @@ struct DamagedFileTests {
         return cells
     }
 
-    @Test(.tags(.slow), arguments: [
-        "libreoffice-producers.xlsx", "libreoffice-producers.ods",
-        "libreoffice-producteurs-fr.xlsx",
-    ])
+    @Test(
+        .tags(.slow),
+        arguments: [
+            "libreoffice-producers.xlsx", "libreoffice-producers.ods",
+            "libreoffice-producteurs-fr.xlsx",
+        ])
     func everyTruncationIsAnErrorNamingTheFile(file: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixturePath(file))))
         for length in stride(from: 0, to: bytes.count, by: 61) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Spreadsheet
 
 /// Files that LibreOffice itself wrote (see Fixtures/sources/regenerate.sh): the
@@ -14,9 +15,10 @@ struct LibreOfficeFixtureTests {
         #expect(sheet.rows.map(\.number) == [1, 2, 3, 4, 7])
         let title = "Liste des producteurs partenaires 2024"
         #expect(sheet.rows[0].texts == Array(repeating: title, count: 7))
-        #expect(sheet.rows[1].texts == [
-            "Nom", "Code postal", "Téléphone", "Téléphone", "Adhésion", "Surface (ha)", "Bio",
-        ])
+        #expect(
+            sheet.rows[1].texts == [
+                "Nom", "Code postal", "Téléphone", "Téléphone", "Adhésion", "Surface (ha)", "Bio",
+            ])
 
         // Postcode and phone keep their zeros through 00000 and 0000000000 formats; the
         // international number in General is written in full and flagged.
@@ -36,9 +38,10 @@ struct LibreOfficeFixtureTests {
         #expect(second[3].text == "")
         #expect(sheet.rows[4].texts == ["Rucher   Saint-Jean", "", "", "", "", "", "oui"])
 
-        #expect(try workbook.sheet(named: "Notes").rows.first?.texts == [
-            "Liste envoyée par la fédération, à mettre à jour chaque trimestre.",
-        ])
+        #expect(
+            try workbook.sheet(named: "Notes").rows.first?.texts == [
+                "Liste envoyée par la fédération, à mettre à jour chaque trimestre."
+            ])
     }
 
     @Test func decimalsAreRoundedAsTheXLSXFormatShows() throws {
@@ -54,12 +57,13 @@ struct LibreOfficeFixtureTests {
     @Test(arguments: ["libreoffice-producteurs-fr.xlsx", "libreoffice-producteurs-fr.ods"])
     func frenchLocaleSheet(file: String) throws {
         let sheet = try Workbook(path: fixturePath(file)).firstNonEmptySheet()
-        #expect(sheet.grid == [
-            ["Nom", "Code postal", "Téléphone", "Adhésion", "Surface (ha)", "Prix moyen"],
-            ["Ferme du Chêne", "1000", "476112345", "2024-03-01", "12.5", "1234.56"],
-            ["Les Jardins d'Été", "6200", "04 93 12 34 56", "1999-12-31", "3.75", "-7.5"],
-            ["Rucher Saint-Jean", "75001", "+33 6 12 34 56 78", "2024-02-29", "0.5", "1000"],
-        ])
+        #expect(
+            sheet.grid == [
+                ["Nom", "Code postal", "Téléphone", "Adhésion", "Surface (ha)", "Prix moyen"],
+                ["Ferme du Chêne", "1000", "476112345", "2024-03-01", "12.5", "1234.56"],
+                ["Les Jardins d'Été", "6200", "04 93 12 34 56", "1999-12-31", "3.75", "-7.5"],
+                ["Rucher Saint-Jean", "75001", "+33 6 12 34 56 78", "2024-02-29", "0.5", "1000"],
+            ])
         // The import lost the phone's leading zero, and nothing in the file can say so
         // but its length.
         #expect(sheet.cell("C2")?.warning == .writtenFormUnknown)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Spreadsheet
 
 struct NumberFormatTests {
@@ -107,7 +108,8 @@ struct NumberFormatTests {
         let dateIDs = [14, 15, 16, 17, 22, 45, 46, 47]
         for id in 0...49 {
             let format = NumberFormat(code: NumberFormat.builtIn(id) ?? "General")
-            let expected = dateIDs.contains(id) || (18...21).contains(id)
+            let expected =
+                dateIDs.contains(id) || (18...21).contains(id)
                 || (27...36).contains(id)
             #expect(format.isDate == expected, "format \(id)")
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Spreadsheet
 
 struct ODSReaderTests {
@@ -9,39 +10,53 @@ struct ODSReaderTests {
     @Test func valueTypesAreWrittenFromTheStoredValue() throws {
         let row = [
             Self.cell("office:value-type=\"string\"", "<text:p>Ferme du Chêne</text:p>"),
-            Self.cell("office:value-type=\"float\" office:value=\"1000\"",
-                      "<text:p>01000</text:p>"),
-            Self.cell("office:value-type=\"float\" office:value=\"476112345\"",
-                      "<text:p>04 76 11 23 45</text:p>"),
-            Self.cell("office:value-type=\"float\" office:value=\"476112345\"",
-                      "<text:p>4,76E+08</text:p>"),
-            Self.cell("office:value-type=\"float\" office:value=\"1234.5\"",
-                      "<text:p>1 234,50</text:p>"),
-            Self.cell("office:value-type=\"percentage\" office:value=\"0.25\"",
-                      "<text:p>25 %</text:p>"),
-            Self.cell("office:value-type=\"currency\" office:currency=\"EUR\" office:value=\"5\"",
-                      "<text:p>5,00 €</text:p>"),
-            Self.cell("office:value-type=\"date\" office:date-value=\"2024-03-01\"",
-                      "<text:p>01/03/2024</text:p>"),
-            Self.cell("office:value-type=\"date\" office:date-value=\"2024-03-01T14:30:00\"",
-                      "<text:p>01/03/2024 14:30</text:p>"),
-            Self.cell("office:value-type=\"time\" office:time-value=\"PT14H30M00S\"",
-                      "<text:p>14:30</text:p>"),
-            Self.cell("office:value-type=\"boolean\" office:boolean-value=\"true\"",
-                      "<text:p>VRAI</text:p>"),
-            Self.cell("office:value-type=\"float\" office:value=\"0\" calcext:value-type=\"error\"",
-                      "<text:p>#DIV/0!</text:p>"),
+            Self.cell(
+                "office:value-type=\"float\" office:value=\"1000\"",
+                "<text:p>01000</text:p>"),
+            Self.cell(
+                "office:value-type=\"float\" office:value=\"476112345\"",
+                "<text:p>04 76 11 23 45</text:p>"),
+            Self.cell(
+                "office:value-type=\"float\" office:value=\"476112345\"",
+                "<text:p>4,76E+08</text:p>"),
+            Self.cell(
+                "office:value-type=\"float\" office:value=\"1234.5\"",
+                "<text:p>1 234,50</text:p>"),
+            Self.cell(
+                "office:value-type=\"percentage\" office:value=\"0.25\"",
+                "<text:p>25 %</text:p>"),
+            Self.cell(
+                "office:value-type=\"currency\" office:currency=\"EUR\" office:value=\"5\"",
+                "<text:p>5,00 €</text:p>"),
+            Self.cell(
+                "office:value-type=\"date\" office:date-value=\"2024-03-01\"",
+                "<text:p>01/03/2024</text:p>"),
+            Self.cell(
+                "office:value-type=\"date\" office:date-value=\"2024-03-01T14:30:00\"",
+                "<text:p>01/03/2024 14:30</text:p>"),
+            Self.cell(
+                "office:value-type=\"time\" office:time-value=\"PT14H30M00S\"",
+                "<text:p>14:30</text:p>"),
+            Self.cell(
+                "office:value-type=\"boolean\" office:boolean-value=\"true\"",
+                "<text:p>VRAI</text:p>"),
+            Self.cell(
+                "office:value-type=\"float\" office:value=\"0\" calcext:value-type=\"error\"",
+                "<text:p>#DIV/0!</text:p>"),
         ].joined()
         let sheet = try ODSFixture(("Producteurs", "<table:table-row>\(row)</table:table-row>"))
             .open().sheet(at: 0)
         let cells = try #require(sheet.rows.first).cells
-        #expect(cells.map(\.text) == [
-            "Ferme du Chêne", "01000", "04 76 11 23 45", "476112345", "1234.50", "25%", "5",
-            "2024-03-01", "2024-03-01 14:30:00", "14:30:00", "TRUE", "#DIV/0!",
-        ])
-        #expect(cells.map(\.warning) == [
-            nil, nil, nil, .writtenFormUnknown, nil, nil, nil, nil, nil, nil, nil, .formulaError,
-        ])
+        #expect(
+            cells.map(\.text) == [
+                "Ferme du Chêne", "01000", "04 76 11 23 45", "476112345", "1234.50", "25%", "5",
+                "2024-03-01", "2024-03-01 14:30:00", "14:30:00", "TRUE", "#DIV/0!",
+            ])
+        #expect(
+            cells.map(\.warning) == [
+                nil, nil, nil, .writtenFormUnknown, nil, nil, nil, nil, nil, nil, nil,
+                .formulaError,
+            ])
         #expect(cells[4].number == 1234.5)
     }
 
@@ -101,17 +116,21 @@ struct ODSReaderTests {
             </table:table-row>
             """
         let sheet = try ODSFixture(("S", rows)).open().sheet(at: 0)
-        #expect(sheet.grid == [
-            ["Liste", "Liste", "Liste"], ["Ferme", "lait", "bio"], ["Ferme", "miel"],
-        ])
+        #expect(
+            sheet.grid == [
+                ["Liste", "Liste", "Liste"], ["Ferme", "lait", "bio"], ["Ferme", "miel"],
+            ])
     }
 
     @Test func severalTablesAreSeveralSheets() throws {
         let workbook = try ODSFixture(
             ("Vide", "<table:table-row><table:table-cell/></table:table-row>"),
-            ("Liste", "<table:table-row>"
-                + Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>")
-                + "</table:table-row>")
+            (
+                "Liste",
+                "<table:table-row>"
+                    + Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>")
+                    + "</table:table-row>"
+            )
         ).open()
         #expect(workbook.format == .ods)
         #expect(workbook.sheetNames == ["Vide", "Liste"])

@@ -1,26 +1,28 @@
 import Testing
+
 @testable import Spreadsheet
 
 struct XLSXReaderTests {
     @Test func cellTypesAreWrittenAsDisplayed() throws {
-        var fixture = XLSXFixture(rows: """
-            <row r="1">\
-            <c r="A1" t="s"><v>0</v></c>\
-            <c r="B1" t="s"><v>1</v></c>\
-            <c r="C1" t="inlineStr"><is><t>Inline</t></is></c>\
-            <c r="D1" t="inlineStr"><is><r><t>Rich </t></r>\
-            <r><rPr><b/></rPr><t>inline</t></r></is></c>\
-            <c r="E1" t="b"><v>1</v></c>\
-            <c r="F1" t="b"><v>0</v></c>\
-            <c r="G1" t="e"><v>#N/A</v></c>\
-            <c r="H1" t="str"><f>A1&amp;"!"</f><v>Ferme!</v></c>\
-            <c r="I1" t="d"><v>2024-03-01T00:00:00</v></c>\
-            <c r="J1" t="d"><v>2024-03-01T14:30:00</v></c>\
-            <c r="K1"><v>42</v></c>\
-            <c r="L1" t="n"><v>4.76112345E8</v></c>\
-            <c r="M1" t="s"><v>2</v></c>\
-            </row>
-            """)
+        var fixture = XLSXFixture(
+            rows: """
+                <row r="1">\
+                <c r="A1" t="s"><v>0</v></c>\
+                <c r="B1" t="s"><v>1</v></c>\
+                <c r="C1" t="inlineStr"><is><t>Inline</t></is></c>\
+                <c r="D1" t="inlineStr"><is><r><t>Rich </t></r>\
+                <r><rPr><b/></rPr><t>inline</t></r></is></c>\
+                <c r="E1" t="b"><v>1</v></c>\
+                <c r="F1" t="b"><v>0</v></c>\
+                <c r="G1" t="e"><v>#N/A</v></c>\
+                <c r="H1" t="str"><f>A1&amp;"!"</f><v>Ferme!</v></c>\
+                <c r="I1" t="d"><v>2024-03-01T00:00:00</v></c>\
+                <c r="J1" t="d"><v>2024-03-01T14:30:00</v></c>\
+                <c r="K1"><v>42</v></c>\
+                <c r="L1" t="n"><v>4.76112345E8</v></c>\
+                <c r="M1" t="s"><v>2</v></c>\
+                </row>
+                """)
         fixture.sharedStrings = [
             "<t>Ferme</t>",
             "<r><t>Les </t></r><r><rPr><i/></rPr><t xml:space=\"preserve\">Jardins </t></r>"
@@ -29,11 +31,12 @@ struct XLSXReaderTests {
         ]
         let sheet = try fixture.open().sheet(at: 0)
         let cells = try #require(sheet.rows.first).cells
-        #expect(cells.map(\.text) == [
-            "Ferme", "Les Jardins d'Été", "Inline", "Rich inline", "TRUE", "FALSE", "#N/A",
-            "Ferme!", "2024-03-01", "2024-03-01 14:30:00", "42", "476112345",
-            "Ligne 1\r\nLigne 2",
-        ])
+        #expect(
+            cells.map(\.text) == [
+                "Ferme", "Les Jardins d'Été", "Inline", "Rich inline", "TRUE", "FALSE", "#N/A",
+                "Ferme!", "2024-03-01", "2024-03-01 14:30:00", "42", "476112345",
+                "Ligne 1\r\nLigne 2",
+            ])
         #expect(cells[6].warning == .formulaError)
         #expect(cells[11].warning == .writtenFormUnknown)
         #expect(cells[10].number == 42)
@@ -41,12 +44,13 @@ struct XLSXReaderTests {
     }
 
     @Test func sparseRowsKeepTheirNumbersAndEmptyRowsAreLeftOut() throws {
-        var fixture = XLSXFixture(rows: """
-            <row r="2"><c r="B2" t="s"><v>0</v></c><c r="D2"><v>7</v></c></row>\
-            <row r="3"><c r="A3" s="1"/><c r="B3" t="s"/></row>\
-            <row r="5" spans="1:6"><c r="F5" t="inlineStr"><is><t>far</t></is></c>\
-            <c r="G5" s="1"/></row>
-            """)
+        var fixture = XLSXFixture(
+            rows: """
+                <row r="2"><c r="B2" t="s"><v>0</v></c><c r="D2"><v>7</v></c></row>\
+                <row r="3"><c r="A3" s="1"/><c r="B3" t="s"/></row>\
+                <row r="5" spans="1:6"><c r="F5" t="inlineStr"><is><t>far</t></is></c>\
+                <c r="G5" s="1"/></row>
+                """)
         fixture.sharedStrings = ["<t>Nom</t>"]
         fixture.formats = [.custom("00000")]
         let sheet = try fixture.open().sheet(at: 0)
@@ -55,10 +59,11 @@ struct XLSXReaderTests {
     }
 
     @Test func cellsAndRowsWithoutReferencesFollowThePreviousOnes() throws {
-        let fixture = XLSXFixture(rows: """
-            <row><c><v>1</v></c><c><v>2</v></c><c r="E1"><v>5</v></c><c><v>6</v></c></row>\
-            <row><c><v>7</v></c></row><row r="9"><c><v>9</v></c></row><row><c><v>10</v></c></row>
-            """)
+        let fixture = XLSXFixture(
+            rows: """
+                <row><c><v>1</v></c><c><v>2</v></c><c r="E1"><v>5</v></c><c><v>6</v></c></row>\
+                <row><c><v>7</v></c></row><row r="9"><c><v>9</v></c></row><row><c><v>10</v></c></row>
+                """)
         let sheet = try fixture.open().sheet(at: 0)
         #expect(sheet.rows.map(\.number) == [1, 2, 9, 10])
         #expect(sheet.grid == [["1", "2", "", "", "5", "6"], ["7"], ["9"], ["10"]])
@@ -76,28 +81,32 @@ struct XLSXReaderTests {
                     <row r="5"><c r="D5"><v>4</v></c></row>
                     """,
                 mergedRanges: ["A1:D1", "B2:C2", "A3:A5", "E1:E9"]))
-        fixture.sharedStrings = ["<t>Liste 2024</t>", "<t>Nom</t>", "<t>Téléphone</t>",
-                                 "<t>Ferme</t>"]
+        fixture.sharedStrings = [
+            "<t>Liste 2024</t>", "<t>Nom</t>", "<t>Téléphone</t>",
+            "<t>Ferme</t>",
+        ]
         let sheet = try fixture.open().sheet(at: 0)
         #expect(sheet.rows.map(\.number) == [1, 2, 3, 4, 5])
-        #expect(sheet.grid == [
-            ["Liste 2024", "Liste 2024", "Liste 2024", "Liste 2024"],
-            ["Nom", "Téléphone", "Téléphone"],
-            ["Ferme", "1", "2", "3"],
-            ["Ferme"],
-            ["Ferme", "", "", "4"],
-        ])
+        #expect(
+            sheet.grid == [
+                ["Liste 2024", "Liste 2024", "Liste 2024", "Liste 2024"],
+                ["Nom", "Téléphone", "Téléphone"],
+                ["Ferme", "1", "2", "3"],
+                ["Ferme"],
+                ["Ferme", "", "", "4"],
+            ])
         #expect(sheet.rows[0].cells.map(\.isMergedCopy) == [false, true, true, true])
         #expect(sheet.cell("A4")?.isMergedCopy == true)
         #expect(sheet.cell("B2")?.isMergedCopy == false)
     }
 
     @Test func textFormattedCellsAndPaddedNumbersKeepLeadingZeros() throws {
-        var fixture = XLSXFixture(rows: """
-            <row r="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="2"><v>1000</v></c>\
-            <c r="C1" s="3"><v>476112345</v></c><c r="D1" s="4"><v>45352</v></c>\
-            <c r="E1" s="1"><v>1000</v></c></row>
-            """)
+        var fixture = XLSXFixture(
+            rows: """
+                <row r="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="2"><v>1000</v></c>\
+                <c r="C1" s="3"><v>476112345</v></c><c r="D1" s="4"><v>45352</v></c>\
+                <c r="E1" s="1"><v>1000</v></c></row>
+                """)
         fixture.sharedStrings = ["<t>01000</t>"]
         fixture.formats = [.builtIn(49), .custom("00000"), .custom("0000000000"), .builtIn(14)]
         let cells = try #require(try fixture.open().sheet(at: 0).rows.first).cells
@@ -145,18 +154,24 @@ struct XLSXReaderTests {
         // Some writers bind the SpreadsheetML namespace to a prefix instead of the default.
         var writer = ZipWriter()
         writer.add("[Content_Types].xml", "<Types/>")
-        writer.add("xl/workbook.xml", """
+        writer.add(
+            "xl/workbook.xml",
+            """
             <x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
             xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
             <x:sheets><x:sheet name="Data" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>
             """)
-        writer.add("xl/_rels/workbook.xml.rels", """
+        writer.add(
+            "xl/_rels/workbook.xml.rels",
+            """
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Target="worksheets/data.xml" \
             Type="http://purl.oclc.org/ooxml/officeDocument/relationships/worksheet"/>\
             </Relationships>
             """)
-        writer.add("xl/worksheets/data.xml", """
+        writer.add(
+            "xl/worksheets/data.xml",
+            """
             <x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
             <x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>ok</x:t></x:is>\
             </x:c><x:c r="B1"><x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>
@@ -178,9 +193,10 @@ struct XLSXReaderTests {
     func everyContainerVariantReadsTheSame(
         name: String, options: ZipWriter.Options, zip64: Bool
     ) throws {
-        var fixture = XLSXFixture(rows: """
-            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>1000</v></c></row>
-            """)
+        var fixture = XLSXFixture(
+            rows: """
+                <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>1000</v></c></row>
+                """)
         fixture.sharedStrings = ["<t>\(String(repeating: "Ferme du Chêne ", count: 50))</t>"]
         fixture.formats = [.custom("00000")]
         fixture.zip = options

@@ -63,9 +63,11 @@ private func numberCell(_ value: Double, display: String) -> Cell {
     if shown.rounded {
         return Cell(text: shown.text, warning: .roundedForDisplay, number: value)
     }
-    let hasLeadingZero = shown.text.count > 1 && shown.text.first == "0"
+    let hasLeadingZero =
+        shown.text.count > 1 && shown.text.first == "0"
         && shown.text.dropFirst().first != "."
-    return hasLeadingZero ? Cell(text: shown.text, number: value)
+    return hasLeadingZero
+        ? Cell(text: shown.text, number: value)
         : Cell(text: shown.text, warning: generalNumberCell(value).warning, number: value)
 }
 
@@ -81,7 +83,8 @@ private func plainNumber(display: String, value: Double) -> (text: String, round
     // Spaces between groups of three digits are a thousands separator; in any other
     // grouping (a phone's pairs) they are part of how the number is written.
     let groups = trimmed.split(whereSeparator: { spaces.contains($0) })
-    let spacesGroupThousands = groups.count > 1
+    let spacesGroupThousands =
+        groups.count > 1
         && groups.dropFirst().allSatisfy { $0.prefix(3).allSatisfy(\.isASCIIDigit) }
         && groups.dropFirst().allSatisfy { $0.prefix { $0.isASCIIDigit }.count == 3 }
     let compact = trimmed.filter { !spaces.contains($0) && $0 != "'" }
@@ -137,9 +140,15 @@ func clockTime(duration: String) -> String? {
     number = ""
     for char in duration[duration.index(after: timeStart)...] {
         switch char {
-        case "H": hours = Int(number) ?? 0; number = ""
-        case "M": minutes = Int(number) ?? 0; number = ""
-        case "S": seconds = Double(number) ?? 0; number = ""
+        case "H":
+            hours = Int(number) ?? 0
+            number = ""
+        case "M":
+            minutes = Int(number) ?? 0
+            number = ""
+        case "S":
+            seconds = Double(number) ?? 0
+            number = ""
         default: number.append(char)
         }
     }

@@ -65,7 +65,8 @@ extension NumberFormat {
 
         // A single-section format has no place for the sign: it goes in front.
         let needsSign = value < 0 && sections.count == 1 && !decimal.isZero
-        let text = integerPart(decimal.integerDigits, tokens: section.integerTokens)
+        let text =
+            integerPart(decimal.integerDigits, tokens: section.integerTokens)
             + fractionPart(decimal.fractionDigits, tokens: section.fractionTokens)
         let cellText = (needsSign ? "-" : "") + text.trimmingSpaces
         return Cell(text: cellText, warning: warning, number: value)
@@ -152,7 +153,8 @@ extension NumberFormat {
         var seconds = (value * 86_400).rounded()
         if elapsed {
             let total = Int(abs(seconds))
-            let text = (value < 0 ? "-" : "") + "\(total / 3600):" + twoDigits(total / 60 % 60)
+            let text =
+                (value < 0 ? "-" : "") + "\(total / 3600):" + twoDigits(total / 60 % 60)
                 + (hasSeconds ? ":" + twoDigits(total % 60) : "")
             return Cell(text: text, number: value)
         }
@@ -164,7 +166,8 @@ extension NumberFormat {
         let day = Int((seconds / 86_400).rounded(.down))
         seconds -= Double(day) * 86_400
         let secondOfDay = Int(seconds)
-        let time = twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60)
+        let time =
+            twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60)
             + (hasSeconds ? ":" + twoDigits(secondOfDay % 60) : "")
         guard hasDate else { return Cell(text: time, number: value) }
 

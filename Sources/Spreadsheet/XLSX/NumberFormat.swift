@@ -72,7 +72,8 @@ struct NumberFormat: Sendable {
                 let hasSeconds = dateParts.contains { $0.0 == "s" }
                 let hasHours = dateParts.contains { $0.0 == "h" }
                 // An `m` is minutes beside hours or seconds, a month otherwise.
-                let hasDate = dateParts.contains { $0.0 == "y" || $0.0 == "d" }
+                let hasDate =
+                    dateParts.contains { $0.0 == "y" || $0.0 == "d" }
                     || (dateParts.contains { $0.0 == "m" } && !hasHours && !hasSeconds)
                 layout = .date(
                     hasDate: hasDate, hasTime: hasHours || hasSeconds, hasSeconds: hasSeconds,
@@ -87,9 +88,11 @@ struct NumberFormat: Sendable {
                 layout = .number
             }
 
-            let onlyPlaceholders = !tokens.isEmpty
+            let onlyPlaceholders =
+                !tokens.isEmpty
                 && tokens.allSatisfy { $0 == .digit("0") || $0 == .digit("#") || $0 == .comma }
-            padWidth = onlyPlaceholders && scale == 1
+            padWidth =
+                onlyPlaceholders && scale == 1
                 ? tokens.filter { $0 == .digit("0") }.count : nil
         }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Streams a worksheet part (`sheetData` of `row`s of `c`ells, then `mergeCells`) into a

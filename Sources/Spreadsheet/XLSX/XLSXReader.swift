@@ -22,7 +22,8 @@ final class XLSXReader: WorkbookReader {
 
         // The package's root relationships name the workbook part.
         let rootRelationships = try Self.relationships(in: archive, path: "_rels/.rels")
-        let workbookPath = rootRelationships
+        let workbookPath =
+            rootRelationships
             .first { $0.kind == "officeDocument" }
             .map { RelationshipsHandler.resolve($0.target, from: "") }
             ?? "xl/workbook.xml"
@@ -49,9 +50,12 @@ final class XLSXReader: WorkbookReader {
         sheets = workbook.sheets.map { entry in
             let relationship = targets[entry.relationshipID]
             let isWorksheet = relationship.map { $0.kind == "worksheet" && !$0.isExternal }
-            let path = isWorksheet == false ? nil : relationship.map {
-                RelationshipsHandler.resolve($0.target, from: workbookPath)
-            }
+            let path =
+                isWorksheet == false
+                ? nil
+                : relationship.map {
+                    RelationshipsHandler.resolve($0.target, from: workbookPath)
+                }
             return SheetPart(name: entry.name, path: path, isHidden: entry.isHidden)
         }
 

@@ -154,7 +154,8 @@ final class ZipArchive: Sendable {
 
         // A ZIP64 archive keeps the real counts in a second record, found through a
         // locator that sits right before the classic one.
-        let needsZip64 = entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF
+        let needsZip64 =
+            entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF
             || directoryOffset == 0xFFFF_FFFF
         if endRecord >= 20, ByteReader(bytes, at: endRecord - 20).peekU32() == 0x0706_4b50 {
             var locator = ByteReader(bytes, at: endRecord - 20 + 8)

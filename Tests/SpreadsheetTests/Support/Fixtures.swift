@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Spreadsheet
 
 /// Builds small XLSX packages from pieces of SpreadsheetML, so that each test states
@@ -43,15 +44,19 @@ struct XLSXFixture {
             <Default Extension="xml" ContentType="application/xml"/></Types>
             """
         writer.add("[Content_Types].xml", contentTypes, zip)
-        writer.add("_rels/.rels", relationships([
-            ("rId1", "officeDocument", "xl/workbook.xml"),
-        ]), zip)
+        writer.add(
+            "_rels/.rels",
+            relationships([
+                ("rId1", "officeDocument", "xl/workbook.xml")
+            ]), zip)
 
         let sheetList = sheets.enumerated().map { index, sheet in
             "<sheet name=\"\(sheet.name)\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\""
                 + (sheet.hidden ? " state=\"hidden\"" : "") + "/>"
         }.joined()
-        writer.add("xl/workbook.xml", """
+        writer.add(
+            "xl/workbook.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
             xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
@@ -67,10 +72,15 @@ struct XLSXFixture {
         writer.add("xl/_rels/workbook.xml.rels", relationships(workbookLinks), zip)
 
         for (index, sheet) in sheets.enumerated() {
-            let merges = sheet.mergedRanges.isEmpty ? "" :
-                "<mergeCells>" + sheet.mergedRanges.map { "<mergeCell ref=\"\($0)\"/>" }
+            let merges =
+                sheet.mergedRanges.isEmpty
+                ? ""
+                : "<mergeCells>"
+                    + sheet.mergedRanges.map { "<mergeCell ref=\"\($0)\"/>" }
                     .joined() + "</mergeCells>"
-            writer.add("xl/worksheets/sheet\(index + 1).xml", """
+            writer.add(
+                "xl/worksheets/sheet\(index + 1).xml",
+                """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
                 <sheetData>\(sheet.rows)</sheetData>\(merges)</worksheet>
@@ -78,7 +88,9 @@ struct XLSXFixture {
         }
 
         let strings = sharedStrings.map { "<si>\($0)</si>" }.joined()
-        writer.add("xl/sharedStrings.xml", """
+        writer.add(
+            "xl/sharedStrings.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
             uniqueCount="\(sharedStrings.count)">\(strings)</sst>
@@ -97,7 +109,9 @@ struct XLSXFixture {
                 xfs.append("<xf numFmtId=\"\(id)\"/>")
             }
         }
-        writer.add("xl/styles.xml", """
+        writer.add(
+            "xl/styles.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
             <numFmts>\(customCodes.joined())</numFmts>\
@@ -137,7 +151,9 @@ struct ODSFixture {
         var writer = ZipWriter()
         // The mimetype comes first and stored, so that tools can recognise the file.
         writer.add("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        writer.add("META-INF/manifest.xml", """
+        writer.add(
+            "META-INF/manifest.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">\
             <manifest:file-entry manifest:full-path="/" \
@@ -148,7 +164,9 @@ struct ODSFixture {
         let body = tables.map { name, rows in
             "<table:table table:name=\"\(name)\">\(rows)</table:table>"
         }.joined()
-        writer.add("content.xml", """
+        writer.add(
+            "content.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <office:document-content \
             xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
