@@ -9,6 +9,7 @@ public enum Glaneur {
     public static let commands: [any Command.Type] = [
         InspectCommand.self,
         ReadCommand.self,
+        NormalizeCommand.self,
     ]
 
     /// Runs the command line and returns the process's exit status.

@@ -1,0 +1,190 @@
+import Dispatch
+import GlaneurCore
+import Glibc
+
+/// Counts of one normalisation run, by rule and by warning code.
+public struct NormalizationSummary: Sendable {
+    public var records = 0
+    /// Lines that are not a record in the NDJSON form of `glaneur read`.
+    public var unreadableLines = 0
+    /// The first unreadable lines, "line N: reason", for the user to look at.
+    public var unreadableSamples: [String] = []
+    /// Records to which each rule applied.
+    public var rules: [String: Int] = [:]
+    /// Records that raised each warning code.
+    public var warnings: [String: Int] = [:]
+
+    public init() {}
+
+    static let sampleLimit = 5
+
+    mutating func count(_ record: NormalizedRecord) {
+        records += 1
+        for rule in record.rules { rules[rule, default: 0] += 1 }
+        var seen: Set<String> = []
+        for warning in record.warnings where seen.insert(warning.code).inserted {
+            warnings[warning.code, default: 0] += 1
+        }
+    }
+
+    mutating func merge(_ other: NormalizationSummary) {
+        records += other.records
+        unreadableLines += other.unreadableLines
+        for sample in other.unreadableSamples where unreadableSamples.count < Self.sampleLimit {
+            unreadableSamples.append(sample)
+        }
+        for (rule, count) in other.rules { rules[rule, default: 0] += count }
+        for (code, count) in other.warnings { warnings[code, default: 0] += count }
+    }
+}
+
+/// Normalises an NDJSON stream of records on several threads, writing the normalised
+/// records in input order.
+///
+/// The input is read in blocks of whole lines; each block is cut into one slice per
+/// thread, the slices are normalised at the same time into their own buffers, and the
+/// buffers are written one after the other, so that the output keeps the input's order.
+public struct NDJSONNormalizer: Sendable {
+    public var normalizer: Normalizer
+    public var threads: Int
+    /// Bytes of input read at a time (whole lines are kept together).
+    public var blockSize: Int
+
+    public init(normalizer: Normalizer = Normalizer(), threads: Int, blockSize: Int = 8 << 20) {
+        self.normalizer = normalizer
+        self.threads = max(1, threads)
+        self.blockSize = blockSize
+    }
+
+    /// Reads records from `path` (`-` for standard input) and writes normalised records
+    /// to `output`.
+    ///
+    /// - parameter progress: called after each block with the bytes and records done.
+    /// - throws: `GlaneurError.io` when the input cannot be opened or read.
+    public func run(
+        path: String, output: OutputFile, progress: ((Int, Int) -> Void)? = nil
+    ) throws(GlaneurError) -> NormalizationSummary {
+        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw GlaneurError.io(path: path, action: "cannot open", errno: errno)
+        }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+
+        var summary = NormalizationSummary()
+        var pending: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: blockSize)
+        var firstLine = 1
+        var bytesDone = 0
+        while true {
+            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, blockSize) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw GlaneurError.io(path: path, action: "cannot read", errno: errno)
+            }
+            if count == 0 { break }
+            bytesDone += count
+            pending.append(contentsOf: block[0..<count])
+
+            // Keep the last, unfinished line for the next block.
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+            let lines = pending[...lastNewline]
+            let result = normalize(lines: Array(lines), firstLine: firstLine)
+            firstLine += result.lineCount
+            for bytes in result.outputs { output.write(bytes) }
+            summary.merge(result.summary)
+            pending.removeSubrange(...lastNewline)
+            progress?(bytesDone, summary.records)
+        }
+        if !pending.isEmpty {
+            let result = normalize(lines: pending, firstLine: firstLine)
+            for bytes in result.outputs { output.write(bytes) }
+            summary.merge(result.summary)
+        }
+        return summary
+    }
+
+    /// Normalises a block of whole lines on all threads.
+    func normalize(lines block: [UInt8], firstLine: Int)
+        -> (outputs: [[UInt8]], summary: NormalizationSummary, lineCount: Int)
+    {
+        // Line boundaries, then one slice of lines per thread.
+        var lineStarts: [Int] = [0]
+        for index in block.indices where block[index] == 0x0A && index + 1 < block.count {
+            lineStarts.append(index + 1)
+        }
+        let starts = lineStarts
+        let lineCount = starts.count
+        let slices = min(threads, lineCount)
+        let perSlice = (lineCount + slices - 1) / slices
+        let results = SliceResults(count: slices)
+        let normalizer = self.normalizer
+
+        block.withUnsafeBufferPointer { bytes in
+            let bytes = UncheckedBuffer(buffer: bytes)
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                var writer = JSONWriter(reservingCapacity: perSlice * 1500)
+                var summary = NormalizationSummary()
+                let first = slice * perSlice
+                let last = min(first + perSlice, lineCount)
+                for line in first..<last {
+                    let start = starts[line]
+                    var end = line + 1 < lineCount ? starts[line + 1] : bytes.buffer.count
+                    while end > start, bytes.buffer[end - 1] == 0x0A || bytes.buffer[end - 1] == 0x0D {
+                        end -= 1
+                    }
+                    guard end > start else { continue }
+                    let text = UnsafeBufferPointer(rebasing: bytes.buffer[start..<end])
+                    do {
+                        let record = try ProducerRecord(json: try JSONParser.parse(text))
+                        let normalized = normalizer.normalize(record)
+                        summary.count(normalized)
+                        normalized.writeJSON(to: &writer)
+                        writer.byte(0x0A)
+                    } catch {
+                        summary.unreadableLines += 1
+                        if summary.unreadableSamples.count < NormalizationSummary.sampleLimit {
+                            summary.unreadableSamples.append("line \(firstLine + line): \(error)")
+                        }
+                    }
+                }
+                results.store(slice, output: writer.bytes, summary: summary)
+            }
+        }
+
+        var summary = NormalizationSummary()
+        for slice in 0..<slices { summary.merge(results.summaries[slice]) }
+        return (results.outputs, summary, lineCount)
+    }
+}
+
+/// A read-only view of the block that every thread reads, each its own lines.
+private struct UncheckedBuffer: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+}
+
+/// One slot per slice; each thread writes only its own slot, and the slots are read
+/// after `concurrentPerform` has returned.
+private final class SliceResults: @unchecked Sendable {
+    private let outputSlots: UnsafeMutableBufferPointer<[UInt8]>
+    private let summarySlots: UnsafeMutableBufferPointer<NormalizationSummary>
+
+    init(count: Int) {
+        outputSlots = .allocate(capacity: count)
+        outputSlots.initialize(repeating: [])
+        summarySlots = .allocate(capacity: count)
+        summarySlots.initialize(repeating: NormalizationSummary())
+    }
+
+    deinit {
+        outputSlots.deinitialize().deallocate()
+        summarySlots.deinitialize().deallocate()
+    }
+
+    func store(_ slice: Int, output: [UInt8], summary: NormalizationSummary) {
+        outputSlots[slice] = output
+        summarySlots[slice] = summary
+    }
+
+    var outputs: [[UInt8]] { Array(outputSlots) }
+    var summaries: [NormalizationSummary] { Array(summarySlots) }
+}
