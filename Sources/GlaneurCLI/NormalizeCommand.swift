@@ -20,22 +20,25 @@ enum NormalizeCommand: Command {
         """
     static let options: [OptionDefinition] = [
         .value("-o", "--output", name: "FILE", help: "Write records here (default: stdout)."),
-        .value("--country", name: "CODE",
+        .value(
+            "--country", name: "CODE",
             help: "Country assumed for rows that do not say and give no clue (BE, FR, CH, LU)."),
         .value("--threads", name: "N", help: "Threads to normalise with (default: all cores)."),
     ]
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         guard arguments.positionals.count == 1 else {
-            throw UsageError(arguments.positionals.isEmpty
-                ? "missing IN.ndjson" : "normalize takes one input file")
+            throw UsageError(
+                arguments.positionals.isEmpty
+                    ? "missing IN.ndjson" : "normalize takes one input file")
         }
-        let threads = try arguments.value("--threads").map { text throws(UsageError) in
-            guard let count = Int(text), count >= 1 else {
-                throw UsageError("--threads takes a whole number from 1, not '\(text)'")
-            }
-            return count
-        } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads =
+            try arguments.value("--threads").map { text throws(UsageError) in
+                guard let count = Int(text), count >= 1 else {
+                    throw UsageError("--threads takes a whole number from 1, not '\(text)'")
+                }
+                return count
+            } ?? ProcessInfo.processInfo.activeProcessorCount
         let country = try arguments.value("--country").map { text throws(UsageError) in
             guard let code = Country.code(for: text) else {
                 throw UsageError("--country takes a country code such as BE or FR, not '\(text)'")
@@ -48,8 +51,9 @@ enum NormalizeCommand: Command {
         let engine = NDJSONNormalizer(
             normalizer: Normalizer(options: Normalizer.Options(defaultCountry: country)),
             threads: threads)
-        let progress = ProgressLine(path, total: path == "-" ? nil : fileSize(path),
-                                    context: context)
+        let progress = ProgressLine(
+            path, total: path == "-" ? nil : fileSize(path),
+            context: context)
         let started = monotonicSeconds()
         let summary = try engine.run(path: path, output: output) { bytes, records in
             progress.update(done: bytes, rows: records)
@@ -69,13 +73,17 @@ enum NormalizeCommand: Command {
         }
         guard !context.quiet else { return }
         let rate = seconds > 0 ? Int(Double(summary.records) / seconds) : summary.records
-        var lines = ["\(path): \(formatCount(summary.records)) records normalised in "
-            + "\(String(format: "%.2f", seconds)) s (\(formatCount(rate)) records/s)"]
+        var lines = [
+            "\(path): \(formatCount(summary.records)) records normalised in "
+                + "\(String(format: "%.2f", seconds)) s (\(formatCount(rate)) records/s)"
+        ]
         if summary.unreadableLines > 0 {
-            lines.append("\(formatCount(summary.unreadableLines)) lines were not records and "
-                + "were skipped: check that the input was written by 'glaneur read'")
+            lines.append(
+                "\(formatCount(summary.unreadableLines)) lines were not records and "
+                    + "were skipped: check that the input was written by 'glaneur read'")
         }
-        let width = (summary.rules.keys.map(\.count) + summary.warnings.keys.map(\.count)
+        let width =
+            (summary.rules.keys.map(\.count) + summary.warnings.keys.map(\.count)
             + [8]).max() ?? 8
         for (title, counts) in [("rule", summary.rules), ("warning", summary.warnings)]
         where !counts.isEmpty {

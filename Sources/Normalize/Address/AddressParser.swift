@@ -107,7 +107,8 @@ public enum AddressParser {
 
     // MARK: - Post-office boxes, CEDEX, "sans numéro"
 
-    static func extractPostalMentions(_ tokens: inout [Token], into result: inout ParsedStreetLine) {
+    static func extractPostalMentions(_ tokens: inout [Token], into result: inout ParsedStreetLine)
+    {
         var index = 0
         while index < tokens.count {
             let word = tokens[index].folded
@@ -128,7 +129,8 @@ public enum AddressParser {
                 tokens.remove(at: index)
             } else if word == "cedex" {
                 // A CEDEX belongs after the postcode; in a street line it is noise.
-                let end = next.map { $0.startsWithDigit && $0.text.count <= 2 } == true
+                let end =
+                    next.map { $0.startsWithDigit && $0.text.count <= 2 } == true
                     ? index + 1 : index
                 tokens.removeSubrange(index...end)
                 result.rules.append("cedex-extracted")
@@ -298,8 +300,9 @@ public enum AddressParser {
         var end = start + 1
 
         // A range written with words or spaced dashes: "10 à 12", "10 - 12".
-        if end + 1 < tokens.count, ["a", "au", "-", "tot"].contains(tokens[end].folded)
-            || tokens[end].text == "-",
+        if end + 1 < tokens.count,
+            ["a", "au", "-", "tot"].contains(tokens[end].folded)
+                || tokens[end].text == "-",
             let high = numberParts(tokens[end + 1].text, country: country), high.box == nil,
             tokens[end + 1].startsWithDigit
         {
@@ -414,7 +417,8 @@ public enum AddressParser {
     ) {
         var words = tokens.map(\.text)
         // "str." is German in Switzerland, Luxembourg and East Belgium, Dutch elsewhere.
-        let german = language == "de"
+        let german =
+            language == "de"
             || (language == nil && ["CH", "DE", "AT", "LU"].contains(country ?? ""))
         let dutch = language == "nl"
 
@@ -572,9 +576,11 @@ extension AddressParser {
             }
             let postcode = Postcode.normalize(postcodeText, country: effectiveCountry)
             address.postcode = postcode.value
-            address.country = address.country ?? postcode.country.flatMap {
-                postcodeText.first?.isLetter == true ? $0 : nil
-            }
+            address.country =
+                address.country
+                ?? postcode.country.flatMap {
+                    postcodeText.first?.isLetter == true ? $0 : nil
+                }
             address.rules += postcode.rules
             readLocality(words[localityStart...], into: &address)
             streetWords = words[..<index]
@@ -586,7 +592,8 @@ extension AddressParser {
             readLocality(
                 locality.split(whereSeparator: \.isWhitespace).map(String.init)[...],
                 into: &address)
-            streetWords = String(oneCell[..<comma]).split(whereSeparator: \.isWhitespace)
+            streetWords =
+                String(oneCell[..<comma]).split(whereSeparator: \.isWhitespace)
                 .map(String.init)[...]
         } else {
             streetWords = words[...]

@@ -10,11 +10,24 @@ public enum Country {
         let entries: [(String, [String])] = [
             ("BE", ["be", "bel", "belgique", "belgie", "belgium", "belgien", "belgio"]),
             ("FR", ["fr", "fra", "france", "frankrijk", "frankreich", "francia"]),
-            ("CH", ["ch", "che", "suisse", "switzerland", "schweiz", "zwitserland", "svizzera",
-                    "confederation suisse"]),
-            ("LU", ["lu", "lux", "luxembourg", "luxemburg", "letzebuerg", "grand duche de luxembourg"]),
-            ("NL", ["nl", "nld", "pays bas", "nederland", "netherlands", "niederlande",
-                    "the netherlands"]),
+            (
+                "CH",
+                [
+                    "ch", "che", "suisse", "switzerland", "schweiz", "zwitserland", "svizzera",
+                    "confederation suisse",
+                ]
+            ),
+            (
+                "LU",
+                ["lu", "lux", "luxembourg", "luxemburg", "letzebuerg", "grand duche de luxembourg"]
+            ),
+            (
+                "NL",
+                [
+                    "nl", "nld", "pays bas", "nederland", "netherlands", "niederlande",
+                    "the netherlands",
+                ]
+            ),
             ("DE", ["de", "deu", "allemagne", "duitsland", "deutschland", "germany"]),
         ]
         for (code, spellings) in entries {
@@ -67,7 +80,9 @@ public enum Country {
         if let postcode {
             let digits = postcode.filter(\.isNumber)
             if digits.count == 5, postcode.count == 5 { return ("FR", "postcode") }
-            if digits.count == 4, postcode.filter(\.isLetter).count == 2 { return ("NL", "postcode") }
+            if digits.count == 4, postcode.filter(\.isLetter).count == 2 {
+                return ("NL", "postcode")
+            }
         }
         let countries = phoneCallingCodes.compactMap { code(forCallingCode: $0) }
         if let first = countries.first, countries.allSatisfy({ $0 == first }) {

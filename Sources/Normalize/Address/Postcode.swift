@@ -57,7 +57,7 @@ public enum Postcode {
         }
 
         // The Netherlands: "1234AB", "1234 ab".
-        if (country == "NL" || country == nil), digits.count == 4, letters.count == 2,
+        if country == "NL" || country == nil, digits.count == 4, letters.count == 2,
             digits.first != "0"
         {
             let value = digits + " " + letters

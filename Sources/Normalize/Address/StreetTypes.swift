@@ -96,7 +96,8 @@ public enum StreetTypes {
     ]
 
     /// Every trailing spelling with its type, longest first: "pln" must win over "ln".
-    static let trailingSpellings: [(type: String, spelling: String)] = trailingTypes
+    static let trailingSpellings: [(type: String, spelling: String)] =
+        trailingTypes
         .flatMap { entry in entry.spellings.map { (type: entry.type, spelling: $0) } }
         .sorted { $0.spelling.count > $1.spelling.count }
 
@@ -153,7 +154,8 @@ public enum StreetTypes {
                 }
                 if entry.type == "strasse" { full = spelling == "straße" ? "straße" : "strasse" }
                 let root = bare.prefix(rootLength)
-                let expanded = spelling == full && !hadDot
+                let expanded =
+                    spelling == full && !hadDot
                     ? bare
                     : String(root) + (root.isEmpty ? full.capitalizedFirst : full)
                 return (Match(type: type, wasAbbreviated: spelling != full), expanded)

@@ -40,8 +40,9 @@ public enum Emails {
         let lowerDomain = domain.lowercased()
         if lowerDomain != domain { rules.append("email-domain-lowercased") }
         let value = local + "@" + lowerDomain
-        return Address(written: piece, value: value,
-                       isValid: isValidLocal(local) && isValidDomain(lowerDomain), rules: rules)
+        return Address(
+            written: piece, value: value,
+            isValid: isValidLocal(local) && isValidDomain(lowerDomain), rules: rules)
     }
 
     /// Undoes "[at]", "(at)", " at ", " arobase ", "[dot]", " point "; nil if none.
@@ -55,8 +56,9 @@ public enum Emails {
             ("[arobase]", "@"), ("(arobase)", "@"), (" apenstaartje ", "@"), ("[dot]", "."),
             ("(dot)", "."), (" dot ", "."), (" point ", "."), ("[point]", "."), (" punt ", "."),
         ] {
-            result = result.replacingOccurrences(of: pattern, with: replacement,
-                                                 options: .caseInsensitive)
+            result = result.replacingOccurrences(
+                of: pattern, with: replacement,
+                options: .caseInsensitive)
         }
         result = result.replacingOccurrences(of: " @ ", with: "@")
             .replacingOccurrences(of: " . ", with: ".")
@@ -125,10 +127,12 @@ public enum Websites {
             path = ""
             rules.append("website-slash-removed")
         }
-        let valid = Emails.isValidDomain(lowerHost.split(separator: ":").first.map(String.init)
-            ?? lowerHost)
+        let valid = Emails.isValidDomain(
+            lowerHost.split(separator: ":").first.map(String.init)
+                ?? lowerHost)
         let bareHost = lowerHost.hasPrefix("www.") ? String(lowerHost.dropFirst(4)) : lowerHost
-        return Site(written: written, url: valid ? scheme + lowerHost + path : written,
-                    host: valid ? bareHost : nil, isValid: valid, rules: rules)
+        return Site(
+            written: written, url: valid ? scheme + lowerHost + path : written,
+            host: valid ? bareHost : nil, isValid: valid, rules: rules)
     }
 }

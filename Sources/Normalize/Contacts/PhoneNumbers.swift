@@ -54,9 +54,10 @@ public enum PhoneNumbers {
     /// "26 00 67 10; 621 941 442", "… ou …", "… of …").
     public static func split(cell: String) -> [String] {
         var parts = [cell]
-        for separator in [";", ",", "|", " / ", " - ", " ou ", " of ", " or ", " et ", " en ",
-                          " & ", "\n", " – "]
-        {
+        for separator in [
+            ";", ",", "|", " / ", " - ", " ou ", " of ", " or ", " et ", " en ",
+            " & ", "\n", " – ",
+        ] {
             parts = parts.flatMap { $0.components(separatedBy: separator) }
         }
         return parts.map(\.trimmingSpaces).filter { part in
@@ -100,7 +101,9 @@ public enum PhoneNumbers {
         return makeNumber(written: written, parsed: parsed, result: result)
     }
 
-    static func fullParse(_ written: String, region: String?, into result: inout glaneur_phone_result)
+    static func fullParse(
+        _ written: String, region: String?, into result: inout glaneur_phone_result
+    )
         -> Bool
     {
         var text = written
@@ -116,13 +119,18 @@ public enum PhoneNumbers {
         -> PhoneNumber
     {
         guard parsed else {
-            return PhoneNumber(written: written, e164: nil, kind: .unknown, isValid: false,
-                               region: nil, callingCode: nil)
+            return PhoneNumber(
+                written: written, e164: nil, kind: .unknown, isValid: false,
+                region: nil, callingCode: nil)
         }
         let valid = result.is_valid == 1
         var copy = result
-        let e164 = withUnsafeBytes(of: &copy.e164) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-        let region = withUnsafeBytes(of: &copy.region) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        let e164 = withUnsafeBytes(of: &copy.e164) {
+            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+        }
+        let region = withUnsafeBytes(of: &copy.region) {
+            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+        }
         return PhoneNumber(
             written: written, e164: valid ? e164 : nil,
             kind: valid ? PhoneKind(libphonenumberType: result.number_type) : .unknown,

@@ -33,8 +33,9 @@ public enum CompanyNumbers {
         let upper = written.uppercased()
         let letters = String(upper.prefix { $0.isLetter })
         let digits = upper.filter(\.isNumber).compactMap(\.wholeNumberValue)
-        var number = CompanyNumber(written: written, kind: nil, canonical: nil, isValid: false,
-                                   country: nil, companyNumber: nil)
+        var number = CompanyNumber(
+            written: written, kind: nil, canonical: nil, isValid: false,
+            country: nil, companyNumber: nil)
 
         switch (letters, digits.count) {
         case ("CHE", 9):

@@ -43,74 +43,98 @@ public enum LegalForms {
     static let entries: [Entry] = [
         // Belgium since the 2019 code, and the forms it replaced.
         Entry(code: "SRL", kind: "private-limited", countries: ["BE"], lowerCaseAllowed: true),
-        Entry(code: "BV", kind: "private-limited", countries: ["BE", "NL"], lowerCaseAllowed: true),
-        Entry(code: "SPRL", kind: "private-limited", current: "SRL", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "SPRLU", kind: "private-limited", current: "SRL", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "BVBA", kind: "private-limited", current: "BV", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "EBVBA", kind: "private-limited", current: "BV", countries: ["BE"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "BV", kind: "private-limited", countries: ["BE", "NL"], lowerCaseAllowed: true),
+        Entry(
+            code: "SPRL", kind: "private-limited", current: "SRL", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "SPRLU", kind: "private-limited", current: "SRL", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "BVBA", kind: "private-limited", current: "BV", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "EBVBA", kind: "private-limited", current: "BV", countries: ["BE"],
+            lowerCaseAllowed: true),
         Entry(code: "NV", kind: "public-limited", countries: ["BE", "NL"], lowerCaseAllowed: true),
         Entry(code: "SC", kind: "cooperative", countries: ["BE", "LU"], lowerCaseAllowed: false),
         Entry(code: "CV", kind: "cooperative", countries: ["BE"], lowerCaseAllowed: false),
-        Entry(code: "SCRL", kind: "cooperative", current: "SC", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "SCRI", kind: "cooperative", current: "SC", countries: ["BE"],
-              lowerCaseAllowed: true, aliases: ["scris"]),
-        Entry(code: "CVBA", kind: "cooperative", current: "CV", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "CVOA", kind: "cooperative", current: "CV", countries: ["BE"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "SCRL", kind: "cooperative", current: "SC", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "SCRI", kind: "cooperative", current: "SC", countries: ["BE"],
+            lowerCaseAllowed: true, aliases: ["scris"]),
+        Entry(
+            code: "CVBA", kind: "cooperative", current: "CV", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "CVOA", kind: "cooperative", current: "CV", countries: ["BE"],
+            lowerCaseAllowed: true),
         Entry(code: "ASBL", kind: "non-profit", countries: ["BE", "LU"], lowerCaseAllowed: true),
         Entry(code: "VZW", kind: "non-profit", countries: ["BE"], lowerCaseAllowed: true),
         Entry(code: "AISBL", kind: "non-profit", countries: ["BE"], lowerCaseAllowed: true),
         Entry(code: "IVZW", kind: "non-profit", countries: ["BE"], lowerCaseAllowed: true),
-        Entry(code: "SNC", kind: "general-partnership", countries: ["BE", "FR", "LU"],
-              lowerCaseAllowed: true),
-        Entry(code: "VOF", kind: "general-partnership", countries: ["BE", "NL"],
-              lowerCaseAllowed: true),
-        Entry(code: "SComm", kind: "limited-partnership", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "CommV", kind: "limited-partnership", countries: ["BE"],
-              lowerCaseAllowed: true),
-        Entry(code: "SCS", kind: "limited-partnership", current: "SComm", countries: ["BE", "LU"],
-              lowerCaseAllowed: true),
-        Entry(code: "GCV", kind: "limited-partnership", current: "CommV", countries: ["BE"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "SNC", kind: "general-partnership", countries: ["BE", "FR", "LU"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "VOF", kind: "general-partnership", countries: ["BE", "NL"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "SComm", kind: "limited-partnership", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "CommV", kind: "limited-partnership", countries: ["BE"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "SCS", kind: "limited-partnership", current: "SComm", countries: ["BE", "LU"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "GCV", kind: "limited-partnership", current: "CommV", countries: ["BE"],
+            lowerCaseAllowed: true),
         // France.
         Entry(code: "SARL", kind: "private-limited", countries: ["FR"], lowerCaseAllowed: true),
         Entry(code: "EURL", kind: "private-limited", countries: ["FR"], lowerCaseAllowed: true),
         Entry(code: "SAS", kind: "simplified", countries: ["FR"], lowerCaseAllowed: false),
         Entry(code: "SASU", kind: "simplified", countries: ["FR"], lowerCaseAllowed: true),
-        Entry(code: "SA", kind: "public-limited", countries: ["FR", "BE", "CH", "LU"],
-              lowerCaseAllowed: false),
+        Entry(
+            code: "SA", kind: "public-limited", countries: ["FR", "BE", "CH", "LU"],
+            lowerCaseAllowed: false),
         Entry(code: "EI", kind: "sole-trader", countries: ["FR"], lowerCaseAllowed: false),
         Entry(code: "EIRL", kind: "sole-trader", countries: ["FR"], lowerCaseAllowed: true),
         Entry(code: "EARL", kind: "earl", countries: ["FR"], lowerCaseAllowed: true),
         Entry(code: "GAEC", kind: "gaec", countries: ["FR"], lowerCaseAllowed: true),
         Entry(code: "SCEA", kind: "scea", countries: ["FR"], lowerCaseAllowed: true),
-        Entry(code: "SCA", kind: "agricultural-cooperative", countries: ["FR"],
-              lowerCaseAllowed: false),
+        Entry(
+            code: "SCA", kind: "agricultural-cooperative", countries: ["FR"],
+            lowerCaseAllowed: false),
         Entry(code: "SCI", kind: "civil-property", countries: ["FR"], lowerCaseAllowed: false),
         Entry(code: "SCOP", kind: "cooperative", countries: ["FR"], lowerCaseAllowed: true),
-        Entry(code: "SICA", kind: "agricultural-cooperative", countries: ["FR"],
-              lowerCaseAllowed: true),
-        Entry(code: "CUMA", kind: "agricultural-cooperative", countries: ["FR"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "SICA", kind: "agricultural-cooperative", countries: ["FR"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "CUMA", kind: "agricultural-cooperative", countries: ["FR"],
+            lowerCaseAllowed: true),
         Entry(code: "GFA", kind: "farm-land-group", countries: ["FR"], lowerCaseAllowed: true),
         // Switzerland and Luxembourg.
-        Entry(code: "Sàrl", kind: "private-limited", countries: ["CH", "LU"],
-              lowerCaseAllowed: true),
-        Entry(code: "S.à r.l.", kind: "private-limited", countries: ["LU"],
-              lowerCaseAllowed: true),
-        Entry(code: "GmbH", kind: "private-limited", countries: ["CH", "DE", "BE"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "Sàrl", kind: "private-limited", countries: ["CH", "LU"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "S.à r.l.", kind: "private-limited", countries: ["LU"],
+            lowerCaseAllowed: true),
+        Entry(
+            code: "GmbH", kind: "private-limited", countries: ["CH", "DE", "BE"],
+            lowerCaseAllowed: true),
         Entry(code: "Sagl", kind: "private-limited", countries: ["CH"], lowerCaseAllowed: true),
-        Entry(code: "AG", kind: "public-limited", countries: ["CH", "DE"], lowerCaseAllowed: false),
-        Entry(code: "SECS", kind: "limited-partnership", countries: ["LU"],
-              lowerCaseAllowed: true),
+        Entry(
+            code: "AG", kind: "public-limited", countries: ["CH", "DE"], lowerCaseAllowed: false),
+        Entry(
+            code: "SECS", kind: "limited-partnership", countries: ["LU"],
+            lowerCaseAllowed: true),
     ]
 
     /// Compact spellings (lower-case ASCII, no dots, no spaces) to entries.
@@ -148,8 +172,11 @@ public enum LegalForms {
         for end in candidates where end >= 0 && end < words.count {
             for length in (1...min(4, end + 1)).reversed() {
                 let start = end - length + 1
-                guard let (entry, written) = match(words[start...end], isEdge:
-                    start == 0 || end == words.count - 1, wholeName: length == words.count)
+                guard
+                    let (entry, written) = match(
+                        words[start...end],
+                        isEdge:
+                            start == 0 || end == words.count - 1, wholeName: length == words.count)
                 else { continue }
                 words.removeSubrange(start...end)
                 let remaining = tidy(words)
@@ -165,8 +192,9 @@ public enum LegalForms {
     public static func form(_ text: String, country: String? = nil) -> LegalForm? {
         let words = text.split(separator: " ").map(String.init)
         guard !words.isEmpty, words.count <= 4,
-            let (entry, written) = match(words[...], isEdge: true, wholeName: false,
-                                         column: true)
+            let (entry, written) = match(
+                words[...], isEdge: true, wholeName: false,
+                column: true)
         else { return nil }
         return canonical(entry, written: written, country: country)
     }
@@ -174,14 +202,16 @@ public enum LegalForms {
     static func canonical(_ entry: Entry, written: String, country: String?) -> LegalForm {
         var entry = entry
         // One compact spelling, three forms: French SARL, Swiss Sàrl, Luxembourg S.à r.l.
-        if entry.code == "SARL", country == "CH" || country == "LU" || written.contains("à")
-            || written.contains("r.l")
+        if entry.code == "SARL",
+            country == "CH" || country == "LU" || written.contains("à")
+                || written.contains("r.l")
         {
             let luxembourg = country == "LU" || written.contains(" ")
             entry = entries.first { $0.code == (luxembourg ? "S.à r.l." : "Sàrl") } ?? entry
         }
-        return LegalForm(code: entry.code, kind: entry.kind, current: entry.current ?? entry.code,
-                         countries: entry.countries)
+        return LegalForm(
+            code: entry.code, kind: entry.kind, current: entry.current ?? entry.code,
+            countries: entry.countries)
     }
 
     /// Whether these words, framed by punctuation or not, spell a legal form.

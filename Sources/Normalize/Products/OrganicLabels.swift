@@ -31,7 +31,8 @@ public enum OrganicLabels {
     /// Certification bodies, folded, with their usual spelling.
     static let certifiers: [String: String] = [
         "certisys": "Certisys", "ecocert": "Ecocert", "bio suisse": "Bio Suisse",
-        "bio inspecta": "bio.inspecta", "bio label": "Bio-LABEL", "quality partner": "Quality Partner",
+        "bio inspecta": "bio.inspecta", "bio label": "Bio-LABEL",
+        "quality partner": "Quality Partner",
         "tuv nord integra": "TÜV Nord Integra", "bureau veritas": "Bureau Veritas",
         "certipaq": "Certipaq", "biogarantie": "Biogarantie", "demeter": "Demeter",
         "nature progres": "Nature & Progrès", "qualite france": "Qualité France",
@@ -40,7 +41,9 @@ public enum OrganicLabels {
     /// Reads one value; a status of nil means the value is not understood.
     public static func read(_ value: String) -> Reading {
         let folded = MatchKeys.fold(value)
-        if no.contains(folded) || value.trimmingSpaces == "-" { return Reading(status: .notOrganic) }
+        if no.contains(folded) || value.trimmingSpaces == "-" {
+            return Reading(status: .notOrganic)
+        }
         if conversion.contains(folded) { return Reading(status: .conversion) }
         if yes.contains(folded) { return Reading(status: .certified) }
         if let body = certifiers[folded] { return Reading(status: .certified, certifier: body) }

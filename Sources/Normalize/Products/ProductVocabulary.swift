@@ -19,73 +19,157 @@ public struct ProductTerm: Hashable, Sendable {
 public enum ProductVocabulary {
     /// Each key with its category and its folded spellings in the four languages.
     static let concepts: [(key: String, category: String, spellings: [String])] = [
-        ("vegetables", "vegetables", [
-            "legumes", "legume", "legumes de saison", "primeurs", "groenten", "groente",
-            "seizoensgroenten", "groenten van het seizoen", "gemuse", "vegetables", "veggies",
-            "maraichage", "legumes bio"]),
-        ("potatoes", "vegetables", [
-            "pommes de terre", "pomme de terre", "pdt", "patates", "patate", "aardappelen",
-            "aardappel", "aardappels", "patatten", "kartoffeln", "kartoffel", "potatoes"]),
+        (
+            "vegetables", "vegetables",
+            [
+                "legumes", "legume", "legumes de saison", "primeurs", "groenten", "groente",
+                "seizoensgroenten", "groenten van het seizoen", "gemuse", "vegetables", "veggies",
+                "maraichage", "legumes bio",
+            ]
+        ),
+        (
+            "potatoes", "vegetables",
+            [
+                "pommes de terre", "pomme de terre", "pdt", "patates", "patate", "aardappelen",
+                "aardappel", "aardappels", "patatten", "kartoffeln", "kartoffel", "potatoes",
+            ]
+        ),
         ("asparagus", "vegetables", ["asperges", "asperge", "spargel", "asparagus"]),
-        ("chicory", "vegetables", [
-            "chicons", "chicon", "endives", "endive", "witloof", "chicoree", "chicory"]),
-        ("mushrooms", "vegetables", [
-            "champignons", "champignon", "paddenstoelen", "pilze", "mushrooms"]),
-        ("herbs", "vegetables", [
-            "plantes aromatiques", "aromates", "herbes aromatiques", "fines herbes", "kruiden",
-            "krauter", "herbs"]),
+        (
+            "chicory", "vegetables",
+            [
+                "chicons", "chicon", "endives", "endive", "witloof", "chicoree", "chicory",
+            ]
+        ),
+        (
+            "mushrooms", "vegetables",
+            [
+                "champignons", "champignon", "paddenstoelen", "pilze", "mushrooms",
+            ]
+        ),
+        (
+            "herbs", "vegetables",
+            [
+                "plantes aromatiques", "aromates", "herbes aromatiques", "fines herbes", "kruiden",
+                "krauter", "herbs",
+            ]
+        ),
         ("fruit", "fruit", ["fruits", "fruit", "fruit de saison", "obst", "fruits de saison"]),
         ("apples", "fruit", ["pommes", "pomme", "appelen", "appels", "appel", "apfel", "apples"]),
         ("pears", "fruit", ["poires", "poire", "peren", "peer", "birnen", "pears"]),
-        ("strawberries", "fruit", [
-            "fraises", "fraise", "aardbeien", "aardbei", "erdbeeren", "strawberries"]),
-        ("berries", "fruit", [
-            "petits fruits", "fruits rouges", "kleinfruit", "zachtfruit", "beeren", "berries"]),
-        ("eggs", "eggs", [
-            "oeufs", "oeuf", "eieren", "ei", "scharreleieren", "eier", "eggs", "egg"]),
+        (
+            "strawberries", "fruit",
+            [
+                "fraises", "fraise", "aardbeien", "aardbei", "erdbeeren", "strawberries",
+            ]
+        ),
+        (
+            "berries", "fruit",
+            [
+                "petits fruits", "fruits rouges", "kleinfruit", "zachtfruit", "beeren", "berries",
+            ]
+        ),
+        (
+            "eggs", "eggs",
+            [
+                "oeufs", "oeuf", "eieren", "ei", "scharreleieren", "eier", "eggs", "egg",
+            ]
+        ),
         ("milk", "dairy", ["lait", "lait cru", "melk", "rauwe melk", "milch", "milk"]),
-        ("yogurt", "dairy", [
-            "yaourt", "yaourts", "yogourt", "yoghourt", "yoghurt", "yogurt", "joghurt"]),
+        (
+            "yogurt", "dairy",
+            [
+                "yaourt", "yaourts", "yogourt", "yoghourt", "yoghurt", "yogurt", "joghurt",
+            ]
+        ),
         ("butter", "dairy", ["beurre", "boter", "butter"]),
-        ("ice-cream", "dairy", [
-            "glaces", "glace", "creme glacee", "hoeve ijs", "hoeveijs", "ijs", "roomijs", "eis",
-            "ice cream"]),
-        ("dairy", "dairy", [
-            "produits laitiers", "zuivel", "zuivelproducten", "milchprodukte", "dairy"]),
-        ("cheese", "cheese", [
-            "fromage", "fromages", "kaas", "hoevekaas", "kase", "cheese", "fromage fermier"]),
-        ("goat-cheese", "cheese", [
-            "fromage de chevre", "fromages de chevre", "chevre", "geitenkaas", "ziegenkase",
-            "goat cheese"]),
-        ("beef", "meat", [
-            "viande bovine", "boeuf", "viande de boeuf", "rundvlees", "rundsvlees",
-            "rindfleisch", "beef"]),
-        ("pork", "meat", [
-            "porc", "viande de porc", "varkensvlees", "schweinefleisch", "pork", "charcuterie"]),
+        (
+            "ice-cream", "dairy",
+            [
+                "glaces", "glace", "creme glacee", "hoeve ijs", "hoeveijs", "ijs", "roomijs", "eis",
+                "ice cream",
+            ]
+        ),
+        (
+            "dairy", "dairy",
+            [
+                "produits laitiers", "zuivel", "zuivelproducten", "milchprodukte", "dairy",
+            ]
+        ),
+        (
+            "cheese", "cheese",
+            [
+                "fromage", "fromages", "kaas", "hoevekaas", "kase", "cheese", "fromage fermier",
+            ]
+        ),
+        (
+            "goat-cheese", "cheese",
+            [
+                "fromage de chevre", "fromages de chevre", "chevre", "geitenkaas", "ziegenkase",
+                "goat cheese",
+            ]
+        ),
+        (
+            "beef", "meat",
+            [
+                "viande bovine", "boeuf", "viande de boeuf", "rundvlees", "rundsvlees",
+                "rindfleisch", "beef",
+            ]
+        ),
+        (
+            "pork", "meat",
+            [
+                "porc", "viande de porc", "varkensvlees", "schweinefleisch", "pork", "charcuterie",
+            ]
+        ),
         ("lamb", "meat", ["agneau", "lamsvlees", "lam", "lammfleisch", "lamm", "lamb", "mouton"]),
-        ("meat-box", "meat", [
-            "colis de viande", "colis", "vleespakketten", "vleespakket", "fleischpakete",
-            "meat box"]),
+        (
+            "meat-box", "meat",
+            [
+                "colis de viande", "colis", "vleespakketten", "vleespakket", "fleischpakete",
+                "meat box",
+            ]
+        ),
         ("meat", "meat", ["viande", "viandes", "vlees", "fleisch", "meat"]),
-        ("poultry", "poultry", [
-            "volaille", "volailles", "poulet", "poulets", "gevogelte", "kip", "kippen",
-            "geflugel", "poultry", "chicken"]),
+        (
+            "poultry", "poultry",
+            [
+                "volaille", "volailles", "poulet", "poulets", "gevogelte", "kip", "kippen",
+                "geflugel", "poultry", "chicken",
+            ]
+        ),
         ("trout", "fish", ["truites", "truite", "forel", "forellen", "forelle", "trout"]),
         ("fish", "fish", ["poisson", "poissons", "vis", "fisch", "fish"]),
-        ("honey", "honey", [
-            "miel", "miel de fleurs", "miel toutes fleurs", "honing", "honig", "honey"]),
+        (
+            "honey", "honey",
+            [
+                "miel", "miel de fleurs", "miel toutes fleurs", "honing", "honig", "honey",
+            ]
+        ),
         ("bread", "bread", ["pain", "pains", "brood", "broden", "brot", "bread"]),
         ("flour", "flour-and-cereals", ["farine", "farines", "bloem", "meel", "mehl", "flour"]),
-        ("cereals", "flour-and-cereals", [
-            "cereales", "cereale", "granen", "graan", "getreide", "cereals"]),
+        (
+            "cereals", "flour-and-cereals",
+            [
+                "cereales", "cereale", "granen", "graan", "getreide", "cereals",
+            ]
+        ),
         ("beer", "beer", ["biere", "bieres", "bier", "bieren", "beer"]),
         ("wine", "wine", ["vin", "vins", "wijn", "wijnen", "wein", "wine"]),
-        ("apple-juice", "juices", [
-            "jus de pomme", "jus de pommes", "appelsap", "apfelsaft", "apple juice"]),
+        (
+            "apple-juice", "juices",
+            [
+                "jus de pomme", "jus de pommes", "appelsap", "apfelsaft", "apple juice",
+            ]
+        ),
         ("juices", "juices", ["jus", "jus de fruits", "sap", "sappen", "saft", "juice"]),
         ("cider", "cider", ["cidre", "cider", "apfelwein"]),
-        ("jam", "preserves", [
-            "confitures", "confiture", "confituur", "konfiture", "marmelade", "jam"]),
+        (
+            "jam", "preserves",
+            [
+                "confitures", "confiture", "confituur", "konfiture", "marmelade", "jam",
+            ]
+        ),
         ("preserves", "preserves", ["conserves", "bocaux", "conserven", "preserves"]),
         ("flowers", "plants", ["fleurs", "fleur", "bloemen", "blumen", "flowers"]),
         ("plants", "plants", ["plants", "plantes", "planten", "pflanzen", "plantjes"]),
@@ -141,7 +225,8 @@ public enum ProductVocabulary {
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            let spacedDash = (character == "-" || character == "–") && index > 0
+            let spacedDash =
+                (character == "-" || character == "–") && index > 0
                 && characters[index - 1] == " " && index + 1 < characters.count
                 && characters[index + 1] == " "
             if ",;/+|•\n".contains(character) || spacedDash {
@@ -155,7 +240,9 @@ public enum ProductVocabulary {
         return pieces.flatMap { piece -> [String] in
             // "pain et farine", "brood en bloem": a conjunction between two known terms.
             let words = piece.split(separator: " ").map(String.init)
-            if let conjunction = words.firstIndex(where: { ["et", "en", "and", "und"].contains($0) }),
+            if let conjunction = words.firstIndex(where: {
+                ["et", "en", "and", "und"].contains($0)
+            }),
                 conjunction > 0, conjunction < words.count - 1
             {
                 let left = words[..<conjunction].joined(separator: " ")
@@ -192,7 +279,8 @@ public enum ProductVocabulary {
         }
 
         // The longest known phrase inside the term: "fromage de chèvre affiné" is cheese.
-        for length in stride(from: min(words.count, 4), through: 1, by: -1) where length < words.count {
+        for length in stride(from: min(words.count, 4), through: 1, by: -1)
+        where length < words.count {
             for start in 0...(words.count - length) {
                 let phrase = words[start..<start + length].joined(separator: " ")
                 if qualifiers.contains(phrase) { continue }
@@ -215,7 +303,9 @@ public enum ProductVocabulary {
     /// A crude singular for French, Dutch and English plurals.
     static func singular(_ word: String) -> String {
         if word.count > 4, word.hasSuffix("en") { return String(word.dropLast(2)) }
-        if word.count > 3, word.hasSuffix("s") || word.hasSuffix("x") { return String(word.dropLast()) }
+        if word.count > 3, word.hasSuffix("s") || word.hasSuffix("x") {
+            return String(word.dropLast())
+        }
         return word
     }
 

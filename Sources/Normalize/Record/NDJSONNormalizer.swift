@@ -129,7 +129,9 @@ public struct NDJSONNormalizer: Sendable {
                 for line in first..<last {
                     let start = starts[line]
                     var end = line + 1 < lineCount ? starts[line + 1] : bytes.buffer.count
-                    while end > start, bytes.buffer[end - 1] == 0x0A || bytes.buffer[end - 1] == 0x0D {
+                    while end > start,
+                        bytes.buffer[end - 1] == 0x0A || bytes.buffer[end - 1] == 0x0D
+                    {
                         end -= 1
                     }
                     guard end > start else { continue }

@@ -273,7 +273,8 @@ extension NormalizedRecord {
     /// - throws: `NormalizedRecordDecodingError` naming the member that is missing or malformed.
     public init(json: JSONValue) throws(NormalizedRecordDecodingError) {
         guard case .object = json else {
-            throw NormalizedRecordDecodingError(message: "a normalised record must be a JSON object")
+            throw NormalizedRecordDecodingError(
+                message: "a normalised record must be a JSON object")
         }
         func text(_ key: String) throws(NormalizedRecordDecodingError) -> String {
             guard let value = json[key]?.scalarText else {
@@ -287,9 +288,10 @@ extension NormalizedRecord {
             }
             return value
         }
-        self.init(provenance: Provenance(
-            source: try text("source"), file: try text("file"),
-            row: try integer("row"), line: try integer("line")))
+        self.init(
+            provenance: Provenance(
+                source: try text("source"), file: try text("file"),
+                row: try integer("row"), line: try integer("line")))
 
         name = json["name"].flatMap(Self.sourced)
         nameKey = json["name"]?["key"]?.scalarText
@@ -298,14 +300,17 @@ extension NormalizedRecord {
         if let form = json["legal_form"] {
             legalFormSource = form["source"]?.scalarText
             if let code = form["value"]?.scalarText {
-                legalForm = LegalForms.form(code).map { known in
-                    var known = known
-                    known.code = code
-                    known.kind = form["kind"]?.scalarText ?? known.kind
-                    known.current = form["current"]?.scalarText ?? known.current
-                    return known
-                } ?? LegalForm(code: code, kind: form["kind"]?.scalarText ?? "",
-                               current: form["current"]?.scalarText ?? code, countries: [])
+                legalForm =
+                    LegalForms.form(code).map { known in
+                        var known = known
+                        known.code = code
+                        known.kind = form["kind"]?.scalarText ?? known.kind
+                        known.current = form["current"]?.scalarText ?? known.current
+                        return known
+                    }
+                    ?? LegalForm(
+                        code: code, kind: form["kind"]?.scalarText ?? "",
+                        current: form["current"]?.scalarText ?? code, countries: [])
             }
         }
         kind = json["kind"].flatMap(Self.sourced)

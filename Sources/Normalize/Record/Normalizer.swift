@@ -38,8 +38,9 @@ public struct Normalizer: Sendable {
         var output = NormalizedRecord(
             provenance: record.provenance, sourceFields: record.sourceFields)
         for warning in record.warnings {
-            output.warnings.append(NormalizationWarning(
-                code: warning.code, column: warning.column, message: warning.message))
+            output.warnings.append(
+                NormalizationWarning(
+                    code: warning.code, column: warning.column, message: warning.message))
         }
         var context = Context(record: record)
 
@@ -96,8 +97,9 @@ public struct Normalizer: Sendable {
             output.country = SourcedText(value: code, source: source)
             if code != text { output.apply("country-coded") }
         } else {
-            output.warn("unknown-country", .country,
-                        "country \"\(text)\" is not a known name or ISO code; it was ignored")
+            output.warn(
+                "unknown-country", .country,
+                "country \"\(text)\" is not a known name or ISO code; it was ignored")
         }
     }
 
@@ -141,9 +143,10 @@ public struct Normalizer: Sendable {
         let cell = cleaned(.address, context, into: &output)
         var postcodeText = cleaned(.postcode, context, into: &output)
         var localityText = cleaned(.locality, context, into: &output)
-        for (field, value) in [(Field.address, cell), (.street, street), (.houseNumber, number),
-                               (.box, box)]
-        {
+        for (field, value) in [
+            (Field.address, cell), (.street, street), (.houseNumber, number),
+            (.box, box),
+        ] {
             if let value { output.address.source.append((field, value.source)) }
         }
 
@@ -156,8 +159,9 @@ public struct Normalizer: Sendable {
             {
                 context.postcodeCountry = prefixed
                 if let declared = context.country, declared != prefixed {
-                    output.warn("country-mismatch", .postcode,
-                                "postcode \(text) names \(prefixed) but the country is \(declared)")
+                    output.warn(
+                        "country-mismatch", .postcode,
+                        "postcode \(text) names \(prefixed) but the country is \(declared)")
                 }
             }
         }
@@ -165,14 +169,17 @@ public struct Normalizer: Sendable {
         // The street line: the street column with number and box, or the address cell.
         var line: ParsedStreetLine?
         let country = context.country ?? context.postcodeCountry
-        let language = postcode.flatMap { (country ?? "BE") == "BE" && $0.value.count == 4
-            ? Postcode.belgianLanguage($0.value) : nil }
+        let language = postcode.flatMap {
+            (country ?? "BE") == "BE" && $0.value.count == 4
+                ? Postcode.belgianLanguage($0.value) : nil
+        }
         if let (streetText, _) = street {
             var text = streetText
             if let (numberText, _) = number { text += " " + numberText }
             if let (boxText, _) = box {
                 // The box column may hold "4", "bte 4" or "bus 4": announce it only once.
-                let announced = AddressParser.gluedBox(boxText) != nil
+                let announced =
+                    AddressParser.gluedBox(boxText) != nil
                     || AddressParser.boxWords.contains(
                         MatchKey.fold(String(boxText.split(separator: " ").first ?? "")))
                 text += (announced ? " " : " bte ") + boxText
@@ -220,9 +227,10 @@ public struct Normalizer: Sendable {
             output.postcodeIsValid = postcode.isValid
             for rule in postcode.rules { output.apply(rule) }
             if !postcode.isValid {
-                output.warn("invalid-postcode", .postcode,
-                            "postcode \"\(source)\" does not have the shape of a postcode of "
-                                + "\(postcode.country ?? "any country served")")
+                output.warn(
+                    "invalid-postcode", .postcode,
+                    "postcode \"\(source)\" does not have the shape of a postcode of "
+                        + "\(postcode.country ?? "any country served")")
             }
             if context.country == nil, context.postcodeCountry == nil, postcode.country == "FR",
                 postcode.isValid
@@ -280,7 +288,8 @@ public struct Normalizer: Sendable {
                     // No country known: the regions where the number is valid; a country is
                     // inferred only when exactly one fits.
                     let candidates = Self.candidateRegions(
-                        for: written, postcode: output.postcodeIsValid ? output.postcode?.value : nil)
+                        for: written,
+                        postcode: output.postcodeIsValid ? output.postcode?.value : nil)
                     let valid = candidates.map { PhoneNumbers.parse(written, region: $0) }
                         .filter(\.isValid)
                     if let first = valid.first {
@@ -293,9 +302,10 @@ public struct Normalizer: Sendable {
                 if number.isValid {
                     output.apply("phone-e164")
                 } else {
-                    output.warn("invalid-phone", .phones,
-                                "\"\(written)\" is not a valid phone number"
-                                    + (region.map { " for \($0)" } ?? "") + "; kept as written")
+                    output.warn(
+                        "invalid-phone", .phones,
+                        "\"\(written)\" is not a valid phone number"
+                            + (region.map { " for \($0)" } ?? "") + "; kept as written")
                 }
                 output.phones.append(number)
             }
@@ -311,8 +321,9 @@ public struct Normalizer: Sendable {
                 output.legalForm = form
                 output.legalFormSource = source
             } else {
-                output.warn("unknown-legal-form", .legalForm,
-                            "legal form \"\(text)\" is not one Glaneur knows; kept as written")
+                output.warn(
+                    "unknown-legal-form", .legalForm,
+                    "legal form \"\(text)\" is not one Glaneur knows; kept as written")
                 output.legalFormSource = source
             }
         }
@@ -358,8 +369,9 @@ public struct Normalizer: Sendable {
             for address in addresses {
                 for rule in address.rules { output.apply(rule) }
                 if !address.isValid {
-                    output.warn("invalid-email", .emails,
-                                "\"\(address.written)\" is not a valid e-mail address; kept")
+                    output.warn(
+                        "invalid-email", .emails,
+                        "\"\(address.written)\" is not a valid e-mail address; kept")
                 }
                 output.emails.append(address)
             }
@@ -377,16 +389,22 @@ public struct Normalizer: Sendable {
             guard let (text, _) = cleaned(field, context, into: &output) else { continue }
             let number = CompanyNumbers.parse(text, country: country)
             if number.kind == nil {
-                output.warn("unknown-company-number", field,
-                            "\"\(text)\" is no SIREN, SIRET, BCE/KBO, UID or VAT number; kept")
+                output.warn(
+                    "unknown-company-number", field,
+                    "\"\(text)\" is no SIREN, SIRET, BCE/KBO, UID or VAT number; kept")
             } else if !number.isValid {
-                output.warn("invalid-company-number", field,
-                            "\"\(text)\" fails the check digits of a \(number.kind?.rawValue ?? "")"
-                                + " number; kept as written")
+                output.warn(
+                    "invalid-company-number", field,
+                    "\"\(text)\" fails the check digits of a \(number.kind?.rawValue ?? "")"
+                        + " number; kept as written")
             } else if number.canonical != text {
                 output.apply("company-number-canonical")
             }
-            if field == .companyNumber { output.companyNumber = number } else { output.vatNumber = number }
+            if field == .companyNumber {
+                output.companyNumber = number
+            } else {
+                output.vatNumber = number
+            }
         }
     }
 
@@ -395,15 +413,17 @@ public struct Normalizer: Sendable {
     func readProducts(_ context: inout Context, into output: inout NormalizedRecord) {
         let values = cleanedValues(.products, context, into: &output).map(\.value)
         if !values.isEmpty {
-            output.products = values.count == 1
+            output.products =
+                values.count == 1
                 ? ProductVocabulary.map(list: values[0])
                 : ProductVocabulary.map(values: values)
             for term in output.products {
                 if let how = term.match {
                     output.apply(how == "typo" ? "product-typo-corrected" : "product-mapped")
                 } else {
-                    output.warn("unknown-product", .products,
-                                "product \"\(term.written)\" is not in the vocabulary; kept")
+                    output.warn(
+                        "unknown-product", .products,
+                        "product \"\(term.written)\" is not in the vocabulary; kept")
                 }
             }
         }
@@ -453,8 +473,11 @@ public struct Normalizer: Sendable {
         var text = output.products.map(\.written).joined(separator: " ")
         if let description = output.description?.value { text += " " + description }
         if let name = output.name?.value { text += " " + name }
-        output.language = LanguageDetector.detect(text)
-            ?? output.postcode.flatMap { output.country?.value == "BE"
-                ? Postcode.belgianLanguage($0.value) : nil }
+        output.language =
+            LanguageDetector.detect(text)
+            ?? output.postcode.flatMap {
+                output.country?.value == "BE"
+                    ? Postcode.belgianLanguage($0.value) : nil
+            }
     }
 }

@@ -66,10 +66,13 @@ public enum DisplayCase {
     /// Recases one space-delimited word, part by part across hyphens and apostrophes.
     static func recase(word: Substring, isFirst: Bool, language: String?) -> String {
         let lower = word.lowercased()
-        if acronyms.contains(MatchKey.fold(lower)), !lower.contains("'") { return word.uppercased() }
+        if acronyms.contains(MatchKey.fold(lower)), !lower.contains("'") {
+            return word.uppercased()
+        }
         if lower.first == "(" || lower.first == "\"" {
-            return String(lower.prefix(1)) + recase(
-                word: Substring(word.dropFirst()), isFirst: isFirst, language: language)
+            return String(lower.prefix(1))
+                + recase(
+                    word: Substring(word.dropFirst()), isFirst: isFirst, language: language)
         }
 
         // Elisions: "l'", "d'", "qu'" stay lower-case and the word after is capitalised;
@@ -80,7 +83,8 @@ public enum DisplayCase {
         var partIndex = 0
         func flush() {
             guard !part.isEmpty else { return }
-            let keepLower = (partIndex > 0 || !isFirst) && particles.contains(part)
+            let keepLower =
+                (partIndex > 0 || !isFirst) && particles.contains(part)
                 && !(language == "nl" && dutchArticles.contains(part) && partIndex == 0)
             output += keepLower ? part : part.capitalizedFirst
             part = ""

@@ -24,15 +24,17 @@ enum ICU {
                 for _ in 0..<2 {
                     var output = [CChar](repeating: 0, count: capacity)
                     let needed = output.withUnsafeMutableBufferPointer { buffer in
-                        function(source.baseAddress, Int32(source.count), buffer.baseAddress,
-                                 Int32(capacity))
+                        function(
+                            source.baseAddress, Int32(source.count), buffer.baseAddress,
+                            Int32(capacity))
                     }
                     if needed < 0 { return nil }
                     if Int(needed) <= capacity {
                         return output.withUnsafeBufferPointer { buffer in
                             buffer.withMemoryRebound(to: UInt8.self) {
-                                String(decoding: UnsafeBufferPointer(rebasing: $0[0..<Int(needed)]),
-                                       as: UTF8.self)
+                                String(
+                                    decoding: UnsafeBufferPointer(rebasing: $0[0..<Int(needed)]),
+                                    as: UTF8.self)
                             }
                         }
                     }

@@ -55,9 +55,13 @@ public enum LanguageDetector {
         for word in MatchKeys.fold(text).split(separator: " ") {
             guard let languages = languagesByWord[String(word)] else { continue }
             // A word shared by several languages ("de", "asperges") counts for each, less.
-            for language in languages { scores[language, default: 0] += 1 / Double(languages.count) }
+            for language in languages {
+                scores[language, default: 0] += 1 / Double(languages.count)
+            }
         }
-        let ranked = scores.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        let ranked = scores.sorted {
+            $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
+        }
         guard let best = ranked.first, best.value >= 1 else { return nil }
         if ranked.count > 1, ranked[1].value >= best.value { return nil }
         return best.key
