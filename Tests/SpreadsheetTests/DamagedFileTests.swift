@@ -91,6 +91,27 @@ struct DamagedFileTests {
         #expect(error?.kind == .corrupt)
     }
 
+    @Test(arguments: [4, 12, 20])
+    func absurdZip64SizesAndOffsetsAreErrors(fieldOffset: Int) throws {
+        var fixture = XLSXFixture(rows: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
+        fixture.zip = ZipWriter.Options(zip64: true)
+        fixture.zip64EndRecords = true
+        var bytes = fixture.build()
+        // In every central entry's ZIP64 field, set one of the uncompressed size, the
+        // compressed size or the local header offset to nearly Int.max.
+        let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+        for index in bytes.indices where bytes[index...].starts(with: signature) {
+            let nameLength = Int(bytes[index + 28]) | Int(bytes[index + 29]) << 8
+            let field = index + 46 + nameLength + fieldOffset
+            for byte in 0..<7 { bytes[field + byte] = 0xFF }
+            bytes[field + 7] = 0x7F
+        }
+        let error = #expect(throws: SpreadsheetError.self) {
+            try Self.readAll(bytes, file: "huge.xlsx")
+        }
+        #expect(error?.description.hasPrefix("huge.xlsx") == true)
+    }
+
     @Test func malformedXMLNamesTheMember() {
         let fixture = XLSXFixture(rows: "<row r=\"1\"><c r=\"A1\"><v>1</v></row>")
         let error = #expect(throws: SpreadsheetError.self) {

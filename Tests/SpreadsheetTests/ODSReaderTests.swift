@@ -80,6 +80,18 @@ struct ODSReaderTests {
         #expect(sheet.grid == [["a", "", "", "x", "x"], ["7"], ["7"], ["7"]])
     }
 
+    @Test func repetitionBeyondReasonIsAnError() {
+        let rows = """
+            <table:table-row table:number-rows-repeated="1000000">\
+            <table:table-cell table:number-columns-repeated="16384" office:value-type="string">\
+            <text:p>x</text:p></table:table-cell></table:table-row>
+            """
+        let error = #expect(throws: SpreadsheetError.self) {
+            try ODSFixture(("S", rows)).open()
+        }
+        #expect(error?.description.contains("repeats its cells 1000000 times") == true)
+    }
+
     @Test func paragraphsSpansAndSpacesMakeTheText() throws {
         let rows = """
             <table:table-row>\

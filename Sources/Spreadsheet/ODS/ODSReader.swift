@@ -45,6 +45,9 @@ final class ODSReader: WorkbookReader {
 /// with the run-length repetition OpenDocument uses for identical rows and cells, and
 /// the typed value of each cell in `office:` attributes beside its displayed paragraphs.
 final class ODSContentHandler: XMLHandler {
+    /// The most cells that repetition may expand one row into.
+    static let maximumRepeatedCells = 10_000_000
+
     var sheets: [Sheet] = []
 
     private var builder = SheetBuilder()
@@ -132,7 +135,7 @@ final class ODSContentHandler: XMLHandler {
             }
             columnNumber += cellRepeat - 1
         case "table-row":
-            finishRow()
+            finishRow(parser)
         case "table":
             sheets.append(Sheet(name: sheetName, rows: builder.finish()))
         default:
@@ -142,8 +145,21 @@ final class ODSContentHandler: XMLHandler {
 
     /// Writes the row's cells once per repetition. Repeated empty rows (LibreOffice pads
     /// sheets with a million of them) only move the row number.
-    private func finishRow() {
+    private func finishRow(_ parser: XMLParser) {
         if !rowCells.isEmpty {
+            // A few repeated cells are a compact file; millions are a file built to
+            // exhaust memory, or damaged.
+            let width = rowCells.reduce(0) { $0 + $1.count }
+            guard
+                width.multipliedReportingOverflow(by: rowRepeat).partialValue
+                    <= Self.maximumRepeatedCells, width <= Self.maximumRepeatedCells
+            else {
+                fail(
+                    parser,
+                    "row \(rowNumber) of sheet \"\(sheetName)\" repeats its cells "
+                        + "\(rowRepeat) times, more than Glaneur expands")
+                return
+            }
             let lastRow = min(rowNumber + rowRepeat - 1, SheetBuilder.maximumRows)
             for row in rowNumber...max(rowNumber, lastRow) {
                 for (column, count, cell) in rowCells {

@@ -89,7 +89,10 @@ final class ZipArchive: Sendable {
         let nameLength = Int(reader.u16())
         let extraLength = Int(reader.u16())
         let dataStart = reader.offset + nameLength + extraLength
-        guard !reader.isPastEnd, dataStart + entry.compressedSize <= bytes.count else {
+        // Sizes come from the file: compare by subtraction so that no sum can overflow.
+        guard !reader.isPastEnd, dataStart <= bytes.count,
+            entry.compressedSize <= bytes.count - dataStart
+        else {
             throw corrupt("the member's data runs past the end of the file (it is truncated)")
         }
 
@@ -176,8 +179,8 @@ final class ZipArchive: Sendable {
             throw corrupt("the ZIP64 directory locator is missing (the file is damaged)")
         }
 
-        guard directoryOffset >= 0, directorySize >= 0,
-            directoryOffset + directorySize <= endRecord
+        guard directoryOffset >= 0, directorySize >= 0, directoryOffset <= endRecord,
+            directorySize <= endRecord - directoryOffset
         else {
             throw corrupt(
                 "the ZIP directory points outside the file: the file is truncated or "
