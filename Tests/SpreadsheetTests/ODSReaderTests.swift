@@ -135,18 +135,34 @@ struct ODSReaderTests {
     }
 
     @Test func severalTablesAreSeveralSheets() throws {
-        let workbook = try ODSFixture(
+        let liste =
+            "<table:table-row>"
+            + Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>")
+            + "</table:table-row>"
+        var fixture = ODSFixture(
             ("Vide", "<table:table-row><table:table-cell/></table:table-row>"),
-            (
-                "Liste",
-                "<table:table-row>"
-                    + Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>")
-                    + "</table:table-row>"
-            )
-        ).open()
+            ("Caché", liste), ("Liste", liste))
+        fixture.hiddenTables = ["Caché"]
+        let workbook = try fixture.open()
         #expect(workbook.format == .ods)
-        #expect(workbook.sheetNames == ["Vide", "Liste"])
+        #expect(workbook.sheetNames == ["Vide", "Caché", "Liste"])
         #expect(try workbook.firstNonEmptySheet().name == "Liste")
+        #expect(try workbook.sheet(at: 1).isHidden)
+        #expect(try !workbook.sheet(at: 2).isHidden)
         #expect(try workbook.sheet(named: "Vide").rows.isEmpty)
+    }
+
+    @Test func aWorkbookWhoseOnlyDataIsHiddenStillGivesIt() throws {
+        let liste =
+            "<table:table-row>"
+            + Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>")
+            + "</table:table-row>"
+        var fixture = ODSFixture(
+            ("Vide", "<table:table-row><table:table-cell/></table:table-row>"),
+            ("Liste", liste))
+        fixture.hiddenTables = ["Liste"]
+        let sheet = try fixture.open().firstNonEmptySheet()
+        #expect(sheet.name == "Liste")
+        #expect(sheet.isHidden)
     }
 }

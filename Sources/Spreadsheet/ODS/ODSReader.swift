@@ -52,6 +52,11 @@ final class ODSContentHandler: XMLHandler {
 
     private var builder = SheetBuilder()
     private var sheetName = ""
+    private var sheetIsHidden = false
+    /// Table styles that hide their sheet (`table:display="false"`), met in the
+    /// automatic styles before the body.
+    private var hiddenTableStyles: Set<String> = []
+    private var currentTableStyle: String?
     private var rowNumber = 0
     private var columnNumber = 0
     private var rowRepeat = 1
@@ -76,9 +81,21 @@ final class ODSContentHandler: XMLHandler {
             return
         }
         switch name {
+        case "style":
+            let isTableStyle = odsAttribute(attributes, "style:family") == "table"
+            currentTableStyle = isTableStyle ? odsAttribute(attributes, "style:name") : nil
+        case "table-properties":
+            if let style = currentTableStyle,
+                odsAttribute(attributes, "table:display") == "false"
+            {
+                hiddenTableStyles.insert(style)
+            }
         case "table":
             builder = SheetBuilder()
             sheetName = odsAttribute(attributes, "table:name") ?? "Sheet\(sheets.count + 1)"
+            sheetIsHidden =
+                odsAttribute(attributes, "table:style-name")
+                .map(hiddenTableStyles.contains) ?? false
             rowNumber = 0
         case "table-row":
             rowNumber += 1
@@ -137,7 +154,8 @@ final class ODSContentHandler: XMLHandler {
         case "table-row":
             finishRow(parser)
         case "table":
-            sheets.append(Sheet(name: sheetName, rows: builder.finish()))
+            sheets.append(
+                Sheet(name: sheetName, rows: builder.finish(), isHidden: sheetIsHidden))
         default:
             break
         }

@@ -141,6 +141,8 @@ struct XLSXFixture {
 /// Builds small ODS packages from the rows of `table:table`s.
 struct ODSFixture {
     var tables: [(name: String, rows: String)]
+    /// Tables given a style that hides them.
+    var hiddenTables: Set<String> = []
     var zip = ZipWriter.Options(deflate: true)
 
     init(_ tables: (name: String, rows: String)...) {
@@ -162,7 +164,8 @@ struct ODSFixture {
             </manifest:manifest>
             """, zip)
         let body = tables.map { name, rows in
-            "<table:table table:name=\"\(name)\">\(rows)</table:table>"
+            let style = hiddenTables.contains(name) ? " table:style-name=\"ta2\"" : ""
+            return "<table:table table:name=\"\(name)\"\(style)>\(rows)</table:table>"
         }.joined()
         writer.add(
             "content.xml",
@@ -174,7 +177,13 @@ struct ODSFixture {
             xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
             xmlns:xlink="http://www.w3.org/1999/xlink" \
             xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" \
-            office:version="1.3"><office:body><office:spreadsheet>\(body)\
+            xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" \
+            office:version="1.3"><office:automatic-styles>\
+            <style:style style:name="ta1" style:family="table">\
+            <style:table-properties table:display="true"/></style:style>\
+            <style:style style:name="ta2" style:family="table">\
+            <style:table-properties table:display="false"/></style:style>\
+            </office:automatic-styles><office:body><office:spreadsheet>\(body)\
             </office:spreadsheet></office:body></office:document-content>
             """, zip)
         return writer.finish()
