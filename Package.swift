@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Normalize", dependencies: ["GlaneurCore", "CICU", "CPhoneNumber"]),
         .target(
             name: "Geocode",
-            dependencies: ["GlaneurCore", "SQLiteKit", "CCurl"],
+            dependencies: ["GlaneurCore", "SQLiteKit", "CCurl", "Normalize"],
             // GeoNames and Statbel reference data, with its licence and attribution.
             resources: [.copy("Resources/gazetteer")]
         ),

@@ -143,26 +143,35 @@ public enum NameDistance {
         if abs(m - n) > limit { return limit + 1 }
         if m == 0 { return n }
         if n == 0 { return m }
-        var previous2 = [Int](repeating: 0, count: n + 1)
-        var previous = Array(0...n)
-        var current = [Int](repeating: 0, count: n + 1)
-        for i in 1...m {
-            current[0] = i
-            var rowMinimum = i
-            for j in 1...n {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
-                }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
+        // Three rows of the matrix in one temporary buffer: this runs for every candidate
+        // name, and heap allocations would dominate.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (n + 1)) { buffer in
+            // A non-empty temporary allocation always has an address.
+            var previous2 = buffer.baseAddress!
+            var previous = previous2 + (n + 1)
+            var current = previous + (n + 1)
+            for j in 0...n {
+                previous2[j] = 0
+                previous[j] = j
             }
-            if rowMinimum > limit { return limit + 1 }
-            swap(&previous2, &previous)
-            swap(&previous, &current)
+            for i in 1...m {
+                current[0] = i
+                var rowMinimum = i
+                let ai = a[i - 1]
+                for j in 1...n {
+                    let cost = ai == b[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, ai == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, previous2[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
+                }
+                if rowMinimum > limit { return limit + 1 }
+                (previous2, previous, current) = (previous, current, previous2)
+            }
+            return previous[n]
         }
-        return previous[n]
     }
 
     /// A similarity in [0, 1] from the edit distance, relative to the longer key.

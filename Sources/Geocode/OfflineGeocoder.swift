@@ -33,7 +33,7 @@ public final class OfflineGeocoder: Sendable {
 
     /// Places one address.
     ///
-    /// - parameter explain: keep every candidate in the answer, for `--explain`.
+    /// - parameter explain: keep the best candidates in the answer, for `--explain`.
     public func geocode(_ query: AddressQuery, explain: Bool = false) -> GeocodeResult {
         guard !query.isEmpty else {
             return .unplaced(reason: "the row has no address fields", steps: [])
@@ -42,131 +42,148 @@ public final class OfflineGeocoder: Sendable {
         var steps = [query.freeText != nil && query.locality == nil ? "free-text" : "structured"]
         steps.append(contentsOf: prepared.steps.filter { $0 != "free-text" })
 
-        var candidates = rankCandidates(prepared, country: prepared.country)
-        if prepared.country != nil, candidates.first.map({ $0.nameSimilarity }) ?? 0
-            < Self.nameThreshold
-        {
+        var ranked = rank(prepared, country: prepared.country.map(CountryCode.init))
+        if prepared.country != nil, (ranked.first?.similarity ?? 0) < Self.nameThreshold {
             // The country column may be wrong ("FR" for a Belgian town): try without it.
-            let unconstrained = rankCandidates(prepared, country: nil)
-            if let best = unconstrained.first, best.nameSimilarity >= Self.nameThreshold {
-                candidates = unconstrained
+            let unconstrained = rank(prepared, country: nil)
+            if let best = unconstrained.first, best.similarity >= Self.nameThreshold {
+                ranked = unconstrained
                 steps.append("country-ignored")
             }
         }
 
-        var result = decide(candidates, prepared: prepared, steps: steps)
-        if result.precision == .locality, let streets {
+        var result = decide(ranked, prepared: prepared, steps: steps)
+        if result.precision == .locality, let streets, prepared.street != nil {
             result = streets.refine(result, prepared: prepared, index: index)
-        } else if result.precision == .locality, prepared.street != nil {
-            result.steps.append("locality-centre")
-            result.reason = "no street data for this locality; import an address file "
-                + "(glaneur gazetteer import) for street precision"
         }
-        if explain { result.candidates = Array(candidates.prefix(10)) }
+        if result.precision == .locality, let lieuDit = prepared.lieuDitText {
+            result.steps.append("locality-centre")
+            result.reason = "lieu-dit \"\(lieuDit)\" is not in the reference data; "
+                + "placed at the centre of \(result.label)"
+        }
+        if explain {
+            result.candidates = ranked.prefix(10).map { candidate(for: $0, prepared: prepared) }
+        }
         return result
     }
 
-    /// Scores every place that the locality texts or the postcode point to.
-    func rankCandidates(_ prepared: PreparedQuery, country: String?) -> [Candidate] {
-        var best: [Int32: Candidate] = [:]
-        let postcode = prepared.postcode
-        let countryAllows = { (place: Place) -> Bool in
-            if let country { return place.country == country }
-            // Five digits are French; four are Belgian, Swiss or Luxembourgish.
-            if let postcode { return (postcode.count == 5) == (place.country == "FR") }
-            return true
+    /// A place considered for a query, scored; internal and cheap to copy.
+    struct Scored {
+        var place: Int32
+        var score: Double
+        var similarity: Double
+        /// Postcode agreement, or -1 when the query has no postcode.
+        var agreement: Double
+        var evidence: Evidence
+        /// Which of the query's locality texts found it, or -1 for the postcode alone.
+        var text: Int
+    }
+
+    enum Evidence: String {
+        case exact, fuzzy, phonetic, postcode
+    }
+
+    /// Scores every place that the locality texts or the postcode point to, best first.
+    func rank(_ prepared: PreparedQuery, country: CountryCode?) -> [Scored] {
+        var scored: [Scored] = []
+        scored.reserveCapacity(16)
+        let postcode = prepared.postcode.flatMap(PostcodeCode.make)
+        let requireFrance = postcode.map { PostcodeCode.length($0) == 5 }
+
+        func consider(_ place: Int32, similarity: Double, evidence: Evidence, text: Int) {
+            let number = Int(place)
+            if let country {
+                guard index.placeCountry[number] == country else { return }
+            } else if let requireFrance {
+                // Five digits are French; four are Belgian, Swiss or Luxembourgish.
+                guard (index.placeCountry[number] == .france) == requireFrance else { return }
+            }
+            let agreement = postcode.map {
+                PostcodeCode.agreement($0, with: index.placePostcodes[number])
+            }
+            var score = index.placePrior[number] - 0.015 * Double(max(0, text))
+            if text < 0 {
+                score += 0.5 * (agreement ?? 0)
+            } else if let agreement {
+                score += 0.7 * similarity + 0.26 * agreement
+            } else {
+                score += 0.94 * similarity
+            }
+            score = min(1, score)
+            if let existing = scored.firstIndex(where: { $0.place == place }) {
+                if scored[existing].score >= score { return }
+                scored.remove(at: existing)
+            }
+            scored.append(Scored(place: place, score: score, similarity: similarity,
+                                 agreement: agreement ?? -1, evidence: evidence, text: text))
         }
 
-        func consider(_ placeNumber: Int32, similarity: Double, evidence: String,
-                      text: String?, rank: Int)
-        {
-            let place = index.places[Int(placeNumber)]
-            guard countryAllows(place) else { return }
-            let agreement = postcode.map { Postcodes.agreement($0, with: place.postcodes) }
-            let score = Self.score(similarity: similarity, agreement: agreement, place: place,
-                                   hasName: text != nil) - 0.015 * Double(rank)
-            if let existing = best[placeNumber], existing.score >= score { return }
-            best[placeNumber] = Candidate(
-                referenceID: place.id, label: place.label, country: place.country,
-                postcodes: place.postcodes, score: score, nameSimilarity: similarity,
-                postcodeAgreement: agreement, evidence: evidence, localityText: text)
-        }
-
+        let postcodePlaces = postcode.map(index.places(withPostcode:)) ?? []
         for (rank, text) in prepared.localityTexts.prefix(6).enumerated() {
             let key = NameKey(text)
-            for hit in index.lookup(key) {
-                let evidence = switch hit.match {
-                case .exact: "exact"
-                case .fuzzy: "fuzzy"
-                case .phonetic: "phonetic"
+            // An official name with a consistent postcode (or no postcode) ends the
+            // lookup: fuzzy neighbours can only score lower.
+            let hits = index.lookup(key, exactOnly: { hits in
+                hits.contains { hit in
+                    hit.similarity >= 0.99 && (postcode == nil
+                        || postcodePlaces.contains(hit.place))
                 }
-                consider(hit.place, similarity: hit.similarity, evidence: evidence, text: text,
-                         rank: rank)
+            })
+            for hit in hits {
+                let evidence: Evidence = switch hit.match {
+                case .exact: .exact
+                case .fuzzy: .fuzzy
+                case .phonetic: .phonetic
+                }
+                consider(hit.place, similarity: hit.similarity, evidence: evidence, text: rank)
             }
             // Places of the postcode are compared with the name even when the lookup
             // missed them: a heavier typo is acceptable where the postcode agrees.
-            if let postcode {
-                for placeNumber in index.places(withPostcode: postcode) {
-                    let (similarity, match) = index.similarity(key, toPlace: placeNumber)
-                    consider(placeNumber, similarity: similarity,
-                             evidence: match == .exact ? "exact" : "postcode+fuzzy",
-                             text: text, rank: rank)
-                }
+            for place in postcodePlaces where !hits.contains(where: { $0.place == place }) {
+                let (similarity, match) = index.similarity(key, toPlace: place)
+                consider(place, similarity: similarity, evidence: match == .exact ? .exact
+                         : match == .phonetic ? .phonetic : .fuzzy, text: rank)
+            }
+            // The first text that names a place well is the locality: later guesses are
+            // shorter pieces of the same words.
+            if scored.contains(where: { $0.similarity >= 0.99 }) { break }
+        }
+        if prepared.localityTexts.isEmpty {
+            for place in postcodePlaces {
+                consider(place, similarity: 0, evidence: .postcode, text: -1)
             }
         }
-        if prepared.localityTexts.isEmpty, let postcode {
-            for placeNumber in index.places(withPostcode: postcode) {
-                consider(placeNumber, similarity: 0, evidence: "postcode", text: nil, rank: 0)
-            }
-        }
-        return best.values.sorted {
-            $0.score != $1.score ? $0.score > $1.score : $0.referenceID < $1.referenceID
-        }
-    }
-
-    /// Combines name, postcode and size into a score in [0, 1].
-    static func score(similarity: Double, agreement: Double?, place: Place, hasName: Bool)
-        -> Double
-    {
-        // Larger places are likelier among same-named ones; the prior only breaks ties.
-        let population = place.population > 0
-            ? min(1, log10(Double(place.population)) / 6)
-            : (place.id.hasPrefix("BE-NIS-") ? 0.6 : 0)
-        let localityBonus = place.id.hasPrefix("postal-") ? 0 : 0.01
-        let prior = 0.03 * population + localityBonus
-        guard hasName else { return min(1, 0.5 * (agreement ?? 0) + prior) }
-        guard let agreement else { return min(1, 0.94 * similarity + prior) }
-        return min(1, 0.7 * similarity + 0.26 * agreement + prior)
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.place < $1.place }
+        return scored
     }
 
     /// Picks the answer from the ranked candidates, with the steps that justify it.
-    private func decide(_ candidates: [Candidate], prepared: PreparedQuery, steps: [String])
+    private func decide(_ ranked: [Scored], prepared: PreparedQuery, steps: [String])
         -> GeocodeResult
     {
         var steps = steps
-        if let best = candidates.first, best.nameSimilarity >= Self.nameThreshold {
-            steps.append("name-" + best.evidence.replacingOccurrences(of: "postcode+", with: ""))
-            switch best.postcodeAgreement {
-            case .some(1): steps.append("postcode-consistent")
-            case .some(0.6): steps.append("postcode-off-by-one-fixed")
-            case .some: steps.append("postcode-ignored")
-            case .none: break
+        if let best = ranked.first, best.similarity >= Self.nameThreshold {
+            steps.append("name-" + best.evidence.rawValue)
+            switch best.agreement {
+            case 1: steps.append("postcode-consistent")
+            case 0.6: steps.append("postcode-off-by-one-fixed")
+            case 0..<0.6: steps.append("postcode-ignored")
+            default: break
             }
-            return answer(for: best, precision: .locality, candidates: candidates, steps: steps)
+            return answer(best, precision: .locality, ranked: ranked, steps: steps)
         }
 
         // No name identifies the place: trust the postcode, at postcode precision.
         if let postcode = prepared.postcode {
-            let postcodePlaces = candidates.filter { $0.postcodeAgreement == 1 }
+            let postcodePlaces = ranked.filter { $0.agreement == 1 }
             if let best = postcodePlaces.max(by: { postcodeRank($0) < postcodeRank($1) }) {
                 steps.append(prepared.localityTexts.isEmpty ? "postcode-only" : "trust-postcode")
-                var result = answer(for: best, precision: .postcode, candidates: candidates,
-                                    steps: steps)
-                result.label = "\(postcode) \(best.label)"
+                var result = answer(best, precision: .postcode, ranked: ranked, steps: steps)
+                result.label = "\(postcode) \(result.label)"
                 result.score = min(result.score, 0.5)
-                if !prepared.localityTexts.isEmpty {
-                    result.reason = "locality \"\(prepared.localityTexts[0])\" not found in "
-                        + "postcode \(postcode); placed at the postcode's main place"
+                if let text = prepared.localityTexts.first {
+                    result.reason = "locality \"\(text)\" not found in postcode \(postcode); "
+                        + "placed at the postcode's main place"
                 }
                 return result
             }
@@ -186,31 +203,40 @@ public final class OfflineGeocoder: Sendable {
 
     /// Among the places of a postcode, the one that stands for it: a locality before a
     /// postal place, the most populous first.
-    private func postcodeRank(_ candidate: Candidate) -> Double {
-        guard let place = index.place(id: candidate.referenceID) else { return 0 }
-        return (place.id.hasPrefix("postal-") ? 0 : 1e9) + Double(place.population)
-            + candidate.nameSimilarity
+    private func postcodeRank(_ scored: Scored) -> Double {
+        let place = index.places[Int(scored.place)]
+        return (index.placeIsPostal[Int(scored.place)] ? 0 : 1e9) + Double(place.population)
+            + scored.similarity
     }
 
     private func answer(
-        for best: Candidate, precision: Precision, candidates: [Candidate], steps: [String]
+        _ best: Scored, precision: Precision, ranked: [Scored], steps: [String]
     ) -> GeocodeResult {
-        let place = index.place(id: best.referenceID)
+        let place = index.places[Int(best.place)]
+        let parent = index.placeParent[Int(best.place)]
         // The runner-up that counts is another place: a section and its municipality are
         // one answer at municipality level.
-        let related: Set<String> = [best.referenceID, place?.parentID].compactMap { $0 }
-            .reduce(into: []) { $0.insert($1) }
-        let second = candidates.dropFirst().first { candidate in
-            !related.contains(candidate.referenceID)
-                && index.place(id: candidate.referenceID)?.parentID != best.referenceID
+        let second = ranked.dropFirst().first { other in
+            other.place != parent && index.placeParent[Int(other.place)] != best.place
         }
         let score = max(0, min(1, best.score))
         return GeocodeResult(
-            latitude: place?.latitude, longitude: place?.longitude, precision: precision,
+            latitude: place.latitude, longitude: place.longitude, precision: precision,
             score: (score * 1000).rounded() / 1000,
             gap: ((score - max(0, second?.score ?? 0)) * 1000).rounded() / 1000,
-            label: best.label, referenceID: best.referenceID,
-            localityID: place?.parentID ?? best.referenceID,
+            label: place.label, referenceID: place.id,
+            localityID: place.parentID ?? place.id,
             provider: Self.providerName, steps: steps, reason: nil, candidates: [])
+    }
+
+    private func candidate(for scored: Scored, prepared: PreparedQuery) -> Candidate {
+        let place = index.places[Int(scored.place)]
+        return Candidate(
+            referenceID: place.id, label: place.label, country: place.country,
+            postcodes: place.postcodes, score: (scored.score * 1000).rounded() / 1000,
+            nameSimilarity: (scored.similarity * 1000).rounded() / 1000,
+            postcodeAgreement: scored.agreement < 0 ? nil : scored.agreement,
+            evidence: scored.evidence.rawValue,
+            localityText: scored.text >= 0 ? prepared.localityTexts[scored.text] : nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GlaneurCore
 
 /// The in-memory index of the gazetteer's places, built once and then read from any
@@ -24,8 +25,19 @@ public final class PlaceIndex: Sendable {
     private let exactTable: HashTable
     private let deletionTable: HashTable
     private let phoneticTable: HashTable
-    /// Places by postcode, over all countries (four-digit codes are shared by BE, CH, LU).
-    private let placesByPostcode: [String: [Int32]]
+    /// Places by postcode code, over all countries (four-digit codes are shared by BE,
+    /// CH, LU).
+    private let placesByPostcode: [Int32: [Int32]]
+
+    // Per place, what scoring reads for every candidate, kept apart from `Place` so that
+    // the hot path copies no strings.
+    let placeCountry: [CountryCode]
+    let placePostcodes: [[Int32]]
+    /// The prior of each place among same-named ones, from its size.
+    let placePrior: [Double]
+    let placeIsPostal: [Bool]
+    /// The place number of each place's parent, or -1.
+    let placeParent: [Int32]
 
     /// Keys shorter than this get no deletion entries: one edit on a three-letter name
     /// makes it another name.
@@ -38,15 +50,15 @@ public final class PlaceIndex: Sendable {
         var exact: [(UInt64, Int32)] = []
         var deletions: [(UInt64, Int32)] = []
         var phonetic: [(UInt64, Int32)] = []
-        var byPostcode: [String: [Int32]] = [:]
+        var byPostcode: [Int32: [Int32]] = [:]
         var nameRanges: [Range<Int>] = []
         nameRanges.reserveCapacity(places.count)
 
         for (placeIndex, place) in places.enumerated() {
             let placeNumber = Int32(placeIndex)
             indexByID[place.id] = placeNumber
-            for postcode in place.postcodes {
-                byPostcode[postcode, default: []].append(placeNumber)
+            for code in place.postcodes.compactMap(PostcodeCode.make) {
+                byPostcode[code, default: []].append(placeNumber)
             }
             let firstName = names.count
             defer { nameRanges.append(firstName..<names.count) }
@@ -77,6 +89,18 @@ public final class PlaceIndex: Sendable {
         self.deletionTable = HashTable(deletions)
         self.phoneticTable = HashTable(phonetic)
         self.placesByPostcode = byPostcode
+        placeCountry = places.map { CountryCode($0.country) }
+        placePostcodes = places.map { $0.postcodes.compactMap(PostcodeCode.make) }
+        placeIsPostal = places.map { $0.id.hasPrefix("postal-") }
+        placePrior = places.map { place in
+            // Larger places are likelier among same-named ones; Belgian municipalities
+            // without a GeoNames place have no population but are municipalities.
+            let size = place.population > 0
+                ? min(1, log10(Double(place.population)) / 6)
+                : (place.id.hasPrefix("BE-NIS-") ? 0.6 : 0)
+            return 0.03 * size + (place.id.hasPrefix("postal-") ? 0 : 0.01)
+        }
+        placeParent = places.map { place in place.parentID.flatMap { indexByID[$0] } ?? -1 }
     }
 
     public func place(id: String) -> Place? {
@@ -84,13 +108,8 @@ public final class PlaceIndex: Sendable {
     }
 
     /// The place numbers that have this postcode.
-    func places(withPostcode postcode: String) -> [Int32] {
-        placesByPostcode[postcode] ?? []
-    }
-
-    /// Whether any place has this postcode.
-    func knowsPostcode(_ postcode: String) -> Bool {
-        placesByPostcode[postcode] != nil
+    func places(withPostcode code: Int32) -> [Int32] {
+        placesByPostcode[code] ?? []
     }
 
     // MARK: - Name lookup
@@ -110,7 +129,10 @@ public final class PlaceIndex: Sendable {
     }
 
     /// The places whose names match `key`, exactly, within two edits, or by sound.
-    func lookup(_ key: NameKey) -> [NameHit] {
+    ///
+    /// - parameter exactOnly: stop after the exact lookup when it found an official
+    ///   name: a fuzzy neighbour can only score lower.
+    func lookup(_ key: NameKey, exactOnly: (([NameHit]) -> Bool)? = nil) -> [NameHit] {
         var hits: [Int32: NameHit] = [:]
         func record(_ entry: Int32, similarity: Double, match: NameMatch) {
             let name = names[Int(entry)]
@@ -124,6 +146,9 @@ public final class PlaceIndex: Sendable {
         for entry in exactTable.values(for: stableHash(compact))
         where names[Int(entry)].compact == compact {
             record(entry, similarity: 1, match: .exact)
+        }
+        if let exactOnly, !hits.isEmpty, exactOnly(Array(hits.values)) {
+            return Array(hits.values)
         }
 
         if compact.count >= Self.minimumFuzzyLength - 1 {
@@ -204,5 +229,72 @@ struct HashTable: Sendable {
         var end = low
         while end < keys.count, keys[end] == key { end += 1 }
         return entries[low..<end]
+    }
+}
+
+/// A country as one byte, for comparisons in the hot path.
+struct CountryCode: Hashable, Sendable {
+    let value: UInt16
+
+    init(_ code: String) {
+        let bytes = Array(code.utf8.prefix(2))
+        value = bytes.count == 2 ? UInt16(bytes[0]) << 8 | UInt16(bytes[1]) : 0
+    }
+
+    static let france = CountryCode("FR")
+}
+
+/// A postcode as one integer: its digits and its length, so that "01000" (France) and
+/// "1000" (Belgium) differ.
+enum PostcodeCode {
+    static func make(_ postcode: String) -> Int32? {
+        var value: Int32 = 0
+        var length: Int32 = 0
+        for byte in postcode.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), length < 6 else {
+                return nil
+            }
+            value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+            length += 1
+        }
+        return length >= 4 ? value * 8 + length : nil
+    }
+
+    static func length(_ code: Int32) -> Int32 { code % 8 }
+    static func digits(_ code: Int32) -> Int32 { code / 8 }
+
+    /// 1 for the same code, 0.6 for one digit off, 0.35 for the same first two digits,
+    /// else 0.
+    static func agreement(_ query: Int32, with codes: [Int32]) -> Double {
+        var best = 0.0
+        let length = Self.length(query)
+        var digits = Self.digits(query)
+        var queryDigits: (Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &queryDigits) { raw in
+            let slots = raw.bindMemory(to: Int32.self)
+            for index in stride(from: Int(length) - 1, through: 0, by: -1) {
+                slots[index] = digits % 10
+                digits /= 10
+            }
+        }
+        let divisor: Int32 = length == 5 ? 1000 : 100
+        for code in codes {
+            if code == query { return 1 }
+            guard Self.length(code) == length else { continue }
+            if Self.digits(code) / divisor == Self.digits(query) / divisor {
+                best = max(best, 0.35)
+            }
+            var other = Self.digits(code)
+            var differences = 0
+            withUnsafeBytes(of: queryDigits) { raw in
+                let slots = raw.bindMemory(to: Int32.self)
+                for index in stride(from: Int(length) - 1, through: 0, by: -1) {
+                    if other % 10 != slots[index] { differences += 1 }
+                    other /= 10
+                }
+            }
+            if differences == 1 { best = max(best, 0.6) }
+        }
+        return best
     }
 }

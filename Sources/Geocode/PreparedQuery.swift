@@ -1,9 +1,12 @@
 import GlaneurCore
+import Normalize
 
 /// What locality-level matching needs from an address: the country, the postcode and the
 /// texts that may name the locality, cleaned of what names no place.
 ///
-/// Street lines are kept as written: taking them apart is the normalisation stage's work.
+/// Street lines and one-cell addresses are taken apart by the normalisation stage's
+/// address parser; this adds the fallbacks that locality matching needs (several guesses
+/// at where the locality starts, noise words, a country written after the locality).
 struct PreparedQuery: Sendable {
     var country: String?
     var postcode: String?
@@ -11,12 +14,13 @@ struct PreparedQuery: Sendable {
     var localityTexts: [String]
     var street: String?
     var houseNumber: String?
+    /// A named place given where the street should be ("lieu-dit Les Granges").
+    var lieuDitText: String?
     var steps: [String]
 
     init(_ query: AddressQuery) {
         steps = []
         localityTexts = []
-        street = query.street
         houseNumber = query.houseNumber
         country = query.country.flatMap(Countries.code(for:))
 
@@ -35,7 +39,12 @@ struct PreparedQuery: Sendable {
             if !cleaned.isEmpty { localityTexts.append(cleaned) }
         }
 
-        if let text = query.freeText, localityTexts.isEmpty || postcode == nil {
+        if let line = query.street {
+            readStreetLine(line)
+        }
+        // A one-cell address adds what the columns lack; guesses from it come after
+        // the locality column's.
+        if let text = query.freeText {
             readFreeText(text)
         }
 
@@ -79,9 +88,42 @@ struct PreparedQuery: Sendable {
         return words.joined(separator: " ")
     }
 
+    /// Takes the street and house number apart ("r. de la Gare 12 bte 3" gives "Rue de la
+    /// Gare" and 12); a house number given in its own column wins.
+    private mutating func readStreetLine(_ line: String) {
+        let parsed = AddressParser.parse(line: line, country: country)
+        if let name = parsed.street {
+            street = name
+        } else if let lieuDit = parsed.lieuDit {
+            lieuDitText = lieuDit
+            street = nil
+        }
+        if houseNumber == nil { houseNumber = parsed.fullHouseNumber }
+    }
+
     /// Finds the postcode, the country and the locality in a one-cell address:
     /// "12 r. du Moulin 59000 Lille", "Kerkstraat 5, B-8000 Brugge, België".
     private mutating func readFreeText(_ text: String) {
+        // The address parser's reading first; the guesses below are fallbacks for cells
+        // it cannot split (no postcode, a locality before the postcode).
+        let parsed = AddressParser.split(oneCell: text, country: country)
+        if let code = parsed.postcode.flatMap({ Postcodes.read($0).code }), postcode == nil {
+            postcode = code
+        }
+        if country == nil { country = parsed.country }
+        if let raw = parsed.locality {
+            let locality = cleanLocality(raw)
+            if !locality.isEmpty, !localityTexts.contains(locality) {
+                localityTexts.append(locality)
+            }
+        }
+        if street == nil {
+            street = parsed.streetLine.street
+            lieuDitText = parsed.streetLine.lieuDit
+        }
+        if houseNumber == nil { houseNumber = parsed.streetLine.fullHouseNumber }
+        if parsed.cedex != nil { steps.append("cedex-removed") }
+
         var segments = text.split(separator: ",").map {
             $0.split(separator: " ").map(String.init)
         }.filter { !$0.isEmpty }

@@ -43,8 +43,7 @@ public final class StreetMatcher: @unchecked Sendable {
         var result = result
         guard let streetText = prepared.street, let place = index.place(id: result.referenceID)
         else { return result }
-        let line = StreetLine(streetText, houseNumber: prepared.houseNumber)
-        guard !line.name.isEmpty else { return result }
+        let line = (name: streetText, houseNumber: prepared.houseNumber)
 
         var postcodes = prepared.postcode.map { [$0] } ?? []
         for code in place.postcodes where !postcodes.contains(code) { postcodes.append(code) }
@@ -130,7 +129,7 @@ public final class StreetMatcher: @unchecked Sendable {
                                        longitude: row.double(3), city: row.text(4))
             }
             byID[id]?.names.append(name)
-            byID[id]?.keys.append(NameKey(StreetLine.expand(name)).compact)
+            byID[id]?.keys.append(NameKey(name).compact)
         }
         let streets = order.compactMap { byID[$0] }
         cache[cacheKey] = streets
@@ -183,59 +182,4 @@ enum Geo {
         return (box.south...box.north).contains(latitude)
             && (box.west...box.east).contains(longitude)
     }
-}
-
-/// The street and house number of a street line, as far as street matching needs them.
-///
-/// TODO: use the normalisation stage's address parser once it is available to this
-/// module; this reads only a leading or trailing number and a box mark, and expands the
-/// commonest abbreviations.
-struct StreetLine {
-    var name: String
-    var houseNumber: String?
-
-    init(_ text: String, houseNumber: String?) {
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        var number = houseNumber
-        // A box ("bte 3", "bus 2", "/3") is not part of the house number.
-        if let box = words.firstIndex(where: {
-            ["bte", "bt", "boite", "bus", "box", "b"].contains(MatchKey.fold($0))
-        }), box > 0 {
-            words.removeSubrange(box...)
-        }
-        if let first = words.first, first.first?.isNumber == true, words.count > 1 {
-            number = number ?? first
-            words.removeFirst()
-        } else if let last = words.last, last.first?.isNumber == true, words.count > 1 {
-            number = number ?? last
-            words.removeLast()
-        }
-        self.name = StreetLine.expand(words.joined(separator: " "))
-        self.houseNumber = number.map {
-            String($0.split(separator: "/").first ?? Substring($0)).lowercased()
-        }
-    }
-
-    /// Expands the abbreviations of street types so that "r. du Moulin" and "Rue du
-    /// Moulin" compare equal.
-    static func expand(_ name: String) -> String {
-        let words = MatchKey.fold(name).split(separator: " ").map { word -> String in
-            if let long = abbreviations[String(word)] { return long }
-            for (short, long) in suffixes where word.hasSuffix(short) && word.count > short.count {
-                return String(word.dropLast(short.count)) + long
-            }
-            return String(word)
-        }
-        return words.joined(separator: " ")
-    }
-
-    private static let abbreviations: [String: String] = [
-        "r": "rue", "av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
-        "ch": "chemin", "chem": "chemin", "che": "chaussee", "chee": "chaussee",
-        "pl": "place", "imp": "impasse", "rte": "route", "all": "allee", "sq": "square",
-        "str": "straat", "stwg": "steenweg", "ln": "laan",
-    ]
-    private static let suffixes: [(String, String)] = [
-        ("str", "straat"), ("stwg", "steenweg"),
-    ]
 }

@@ -10,6 +10,7 @@ public enum Glaneur {
         InspectCommand.self,
         ReadCommand.self,
         NormalizeCommand.self,
+        GeocodeCommand.self,
     ]
 
     /// Runs the command line and returns the process's exit status.
