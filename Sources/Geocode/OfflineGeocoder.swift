@@ -43,10 +43,16 @@ public final class OfflineGeocoder: Sendable {
         steps.append(contentsOf: prepared.steps.filter { $0 != "free-text" })
 
         var ranked = rank(prepared, country: prepared.country.map(CountryCode.init))
-        if prepared.country != nil, (ranked.first?.similarity ?? 0) < Self.nameThreshold {
-            // The country column may be wrong ("FR" for a Belgian town): try without it.
-            let unconstrained = rank(prepared, country: nil)
-            if let best = unconstrained.first, best.similarity >= Self.nameThreshold {
+        let certain = ranked.first.map { $0.evidence == .exact && $0.agreement != 0 } ?? false
+        if prepared.country != nil, !certain {
+            // The country column may be wrong ("France" for a Belgian town): try without
+            // it, and with the postcode as written, and keep what fits clearly better.
+            var unconstrainedQuery = prepared
+            unconstrainedQuery.postcode = prepared.postcodeAsWritten
+            let unconstrained = rank(unconstrainedQuery, country: nil)
+            if let best = unconstrained.first, best.similarity >= Self.nameThreshold,
+                best.score > (ranked.first?.score ?? 0) + 0.05
+            {
                 ranked = unconstrained
                 steps.append("country-ignored")
             }

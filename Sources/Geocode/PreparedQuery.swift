@@ -10,6 +10,8 @@ import Normalize
 struct PreparedQuery: Sendable {
     var country: String?
     var postcode: String?
+    /// The postcode before any repair that relied on the country column.
+    var postcodeAsWritten: String?
     /// Texts that may be the locality, the likeliest first.
     var localityTexts: [String]
     var street: String?
@@ -49,6 +51,7 @@ struct PreparedQuery: Sendable {
         }
 
         // French postcodes lose their leading zero in spreadsheets: "1000" for Bourg-en-Bresse.
+        postcodeAsWritten = postcode
         if let code = postcode, code.count == 4, country == "FR" {
             postcode = "0" + code
             steps.append("postcode-zero-restored")

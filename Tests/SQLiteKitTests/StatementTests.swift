@@ -20,7 +20,8 @@ import Testing
         try database.execute("CREATE TABLE t(i INTEGER, d REAL, s TEXT, b BLOB, n TEXT)")
         let optional: String? = nil
         try database.execute(
-            "INSERT INTO t VALUES (?, ?, ?, ?, ?)", 7, 2.5, "Wavre", [UInt8](arrayLiteral: 9), optional)
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?)",
+            7, 2.5, "Wavre", [UInt8](arrayLiteral: 9), optional)
         let row = try #require(try database.firstRow("SELECT * FROM t") {
             ($0.int(0), $0.double(1), $0.text(2), $0.blob(3), $0.optionalText(4), $0.isNull(4))
         })
