@@ -55,6 +55,7 @@ field() { sed -E "s/.*\"$1\": ([0-9.e+-]+).*/\1/"; }
 echo "input: $(du -k "$input" | cut -f1) KB, $rows data rows" >&2
 glaneur_times=()
 peer_times=()
+ratios=()
 cli_times=()
 for run in $(seq "$repeats"); do
     out="$("$reader" "$input")"
@@ -68,6 +69,7 @@ for run in $(seq "$repeats"); do
         "$GLANEUR" read "$input" -o /dev/null 2>/dev/null
         cli_times+=("$(echo "$(date +%s.%N) - $start" | bc)")
     fi
+    ratios+=("$(echo "${peer_times[-1]} / ${glaneur_times[-1]}" | bc -l)")
     echo "run $run: glaneur ${glaneur_times[-1]} s, openpyxl ${peer_times[-1]} s" >&2
 done
 
@@ -76,7 +78,11 @@ p="$(printf '%s\n' "${peer_times[@]}" | median)"
 echo "rows read: glaneur $glaneur_rows, openpyxl $peer_rows (openpyxl counts empty rows too)"
 printf 'glaneur reader: %.2f s, %.0f rows/s\n' "$g" "$(echo "$rows / $g" | bc -l)"
 printf 'openpyxl read-only: %.2f s, %.0f rows/s\n' "$p" "$(echo "$rows / $p" | bc -l)"
-printf 'ratio (openpyxl time / glaneur time): %.2f\n' "$(echo "$p / $g" | bc -l)"
+printf 'ratio of medians (openpyxl time / glaneur time): %.2f\n' "$(echo "$p / $g" | bc -l)"
+# The machine may be shared: the ratio within each run, where both ran side by side,
+# is steadier than either time.
+printf 'per-run ratios: %s; median %.2f\n' \
+    "$(printf '%.2f ' "${ratios[@]}")" "$(printf '%s\n' "${ratios[@]}" | median)"
 if [ ${#cli_times[@]} -gt 0 ]; then
     c="$(printf '%s\n' "${cli_times[@]}" | median)"
     printf 'glaneur read (whole command): %.2f s, %.0f rows/s\n' "$c" "$(echo "$rows / $c" | bc -l)"
