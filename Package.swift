@@ -62,7 +62,11 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "GlaneurCore"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "GlaneurCore"]),
-        .testTarget(name: "GeocodeTests", dependencies: ["Geocode", "GlaneurCore"]),
+        .testTarget(
+            name: "GeocodeTests",
+            dependencies: ["Geocode", "GlaneurCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

@@ -69,6 +69,7 @@ public final class GazetteerStore {
                 number TEXT NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL,
                 source_id TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS address_by_street ON address(street_id, number);
+            CREATE UNIQUE INDEX IF NOT EXISTS address_by_source ON address(source_id);
             CREATE TABLE IF NOT EXISTS import(
                 id INTEGER PRIMARY KEY, format TEXT NOT NULL, file TEXT NOT NULL,
                 imported_at TEXT NOT NULL, streets INTEGER NOT NULL,
@@ -94,6 +95,9 @@ public final class GazetteerStore {
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('shipped_version', ?)",
                 ShippedGazetteer.version)
         }
+        // Fold the write-ahead log into the file, so that a copy of the file alone is a
+        // complete store.
+        if path != ":memory:" { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     private func replacePlaces(_ places: [Place]) throws {

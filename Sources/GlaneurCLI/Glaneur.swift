@@ -11,6 +11,7 @@ public enum Glaneur {
         ReadCommand.self,
         NormalizeCommand.self,
         GeocodeCommand.self,
+        GazetteerCommand.self,
     ]
 
     /// Runs the command line and returns the process's exit status.

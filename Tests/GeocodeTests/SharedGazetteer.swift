@@ -8,15 +8,33 @@ enum SharedGazetteer {
     static let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("glaneur-geocode-tests")
 
+    static let storePath = directory.appendingPathComponent("g.sqlite").path
+
     static let geocoder: OfflineGeocoder = {
         do {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true)
-            let store = try GazetteerStore(path: directory.appendingPathComponent("g.sqlite").path)
-            return try OfflineGeocoder(store: store)
+            return try OfflineGeocoder(store: try GazetteerStore(path: storePath))
         } catch {
             // Without the shipped data no geocoding test can mean anything.
             fatalError("cannot build the test gazetteer: \(error)")
         }
     }()
+
+    /// A private copy of the shared store, for a test that writes (imports).
+    static func copyOfStore() throws -> (store: GazetteerStore, folder: URL) {
+        _ = geocoder
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("glaneur-geocode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("g.sqlite").path
+        try FileManager.default.copyItem(atPath: storePath, toPath: path)
+        return (try GazetteerStore(path: path), folder)
+    }
+
+    /// A fixture file of this test target.
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+    }
 }
