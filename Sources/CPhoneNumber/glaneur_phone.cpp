@@ -12,8 +12,11 @@ using i18n::phonenumbers::PhoneNumberUtil;
 namespace {
 
 // Fills the answers that do not depend on how the number was written.
+// With `derive_validity`, validity comes from the type already computed (IsValidNumber
+// is "the region is known and the type is not UNKNOWN"), which spares a second match of
+// the region's patterns; without it, IsValidNumber itself is asked, as the reference.
 void describe(const PhoneNumberUtil &util, const PhoneNumber &number,
-              glaneur_phone_result *result) {
+              glaneur_phone_result *result, bool derive_validity) {
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
     std::strncpy(result->e164, e164.c_str(), sizeof result->e164 - 1);
@@ -26,9 +29,15 @@ void describe(const PhoneNumberUtil &util, const PhoneNumber &number,
     }
 
     result->country_code = number.country_code();
-    result->number_type = static_cast<int32_t>(util.GetNumberType(number));
-    result->is_valid = util.IsValidNumber(number) ? 1 : 0;
-    result->is_possible = util.IsPossibleNumber(number) ? 1 : 0;
+    PhoneNumberUtil::PhoneNumberType type = util.GetNumberType(number);
+    result->number_type = static_cast<int32_t>(type);
+    if (derive_validity) {
+        result->is_valid =
+            !region.empty() && region != "ZZ" && type != PhoneNumberUtil::UNKNOWN ? 1 : 0;
+    } else {
+        result->is_valid = util.IsValidNumber(number) ? 1 : 0;
+    }
+    result->is_possible = -1;
 }
 
 void clear(glaneur_phone_result *result) {
@@ -50,7 +59,7 @@ extern "C" int32_t glaneur_phone_parse(const char *text, int32_t length,
     if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
         return static_cast<int32_t>(error);
     }
-    describe(util, number, result);
+    describe(util, number, result, false);
     return 0;
 }
 
@@ -61,6 +70,6 @@ extern "C" int32_t glaneur_phone_check(int32_t country_code, uint64_t national_n
     PhoneNumber number;
     number.set_country_code(country_code);
     number.set_national_number(national_number);
-    describe(util, number, result);
+    describe(util, number, result, true);
     return 0;
 }

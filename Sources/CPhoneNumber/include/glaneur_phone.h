@@ -21,7 +21,7 @@ typedef struct glaneur_phone_result {
     int32_t number_type;
     /// 1 when libphonenumber holds the number valid for its region.
     int32_t is_valid;
-    /// 1 when the number has a possible length for its region.
+    /// Reserved: -1 (not computed, to keep the call fast).
     int32_t is_possible;
 } glaneur_phone_result;
 
@@ -34,7 +34,9 @@ int32_t glaneur_phone_parse(const char *text, int32_t length, const char *defaul
 
 /// Asks libphonenumber about a number already split into its country calling code and
 /// national significant number, skipping the text parser (the slow step) while keeping
-/// libphonenumber's validity, type and E.164 answers. Always returns 0.
+/// libphonenumber's validity, type and E.164 answers. Validity is derived from the type
+/// (valid = region known and type not UNKNOWN, which is how IsValidNumber decides), so
+/// that the region's patterns are matched once. Always returns 0.
 int32_t glaneur_phone_check(int32_t country_code, uint64_t national_number,
                             glaneur_phone_result *result);
 

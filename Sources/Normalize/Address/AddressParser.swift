@@ -639,13 +639,15 @@ extension AddressParser {
 extension String {
     /// The text without the given characters (and spaces) at either end.
     func trimmingCharacters(_ characters: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) || first == " " {
-            slice.removeFirst()
+        func trimmed(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || characters.unicodeScalars.contains(scalar)
         }
-        while let last = slice.last, characters.contains(last) || last == " " {
-            slice.removeLast()
-        }
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, trimmed(first) || trimmed(last)
+        else { return self }
+        var slice = scalars[...]
+        while let scalar = slice.first, trimmed(scalar) { slice.removeFirst() }
+        while let scalar = slice.last, trimmed(scalar) { slice.removeLast() }
         return String(slice)
     }
 }

@@ -15,6 +15,7 @@ public enum Emails {
 
     /// Normalises a cell that holds one or more addresses.
     public static func parse(cell: String) -> [Address] {
+        if isPlainSingle(cell) { return [normalize(cell, rules: [])] }
         var text = cell
         var rules: [String] = []
         if let plain = deobfuscate(text) {
@@ -25,6 +26,22 @@ public enum Emails {
             .map { String($0) }
             .filter { !$0.isEmpty && !["et", "en", "or", "ou", "of"].contains($0.lowercased()) }
         return pieces.map { piece in normalize(piece, rules: rules) }
+    }
+
+    /// One "@", no space, no list separator, no bracket: one plain address.
+    static func isPlainSingle(_ cell: String) -> Bool {
+        var ats = 0
+        for byte in cell.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"): ats += 1
+            case UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "/"),
+                UInt8(ascii: "|"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"),
+                UInt8(ascii: "\t"), UInt8(ascii: "\n"):
+                return false
+            default: break
+            }
+        }
+        return ats == 1
     }
 
     static func normalize(_ piece: String, rules inherited: [String]) -> Address {

@@ -53,6 +53,10 @@ public enum PhoneNumbers {
     /// Splits a cell that may hold several numbers ("081 23 45 67 / 0475 12 34 56",
     /// "26 00 67 10; 621 941 442", "… ou …", "… of …").
     public static func split(cell: String) -> [String] {
+        if holdsOneNumber(cell) {
+            let trimmed = cell.trimmingSpaces
+            return trimmed.isEmpty ? [] : [trimmed]
+        }
         var parts = [cell]
         for separator in [
             ";", ",", "|", " / ", " - ", " ou ", " of ", " or ", " et ", " en ",
@@ -63,6 +67,30 @@ public enum PhoneNumbers {
         return parts.map(\.trimmingSpaces).filter { part in
             part.contains(where: \.isNumber)
         }
+    }
+
+    /// Whether a cell can only hold one number: no list separator, no letter, no spaced
+    /// slash or dash. Most cells are such, and skip the slow split.
+    static func holdsOneNumber(_ cell: String) -> Bool {
+        var previous: UInt8 = 0
+        var digits = 0
+        for byte in cell.utf8 {
+            switch byte {
+            case UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: "&"),
+                UInt8(ascii: "\n"), 0x80...0xFF, UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                return false
+            case UInt8(ascii: "/"), UInt8(ascii: "-"):
+                if previous == UInt8(ascii: " ") { return false }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+            default:
+                break
+            }
+            previous = byte
+        }
+        // Two numbers side by side without a separator are longer than any one number.
+        return digits <= 15
     }
 
     /// Calling codes of the regions whose trunk prefix is a plain "0", safe for the fast

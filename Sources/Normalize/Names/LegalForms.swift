@@ -166,35 +166,70 @@ public enum LegalForms {
     public static func extract(from name: String, country: String? = nil) -> Extraction {
         var words = name.split(separator: " ").map(String.init)
         guard !words.isEmpty else { return Extraction(name: name) }
+        // The compact spelling of each word ("S.P.R.L." gives "sprl"), nil for words too
+        // long to be a form: most names are rejected here without allocating more.
+        let compacts = words.map(quickCompact)
 
         // The form is usually last, often first, rarely in the middle: look in that order.
-        let candidates = [words.count - 1, 0] + Array(1..<max(1, words.count - 1))
-        for end in candidates where end >= 0 && end < words.count {
+        var ends = [words.count - 1]
+        if words.count > 1 { ends.append(0) }
+        if words.count > 2 { ends += Array(1..<(words.count - 1)) }
+        for end in ends {
             for length in (1...min(4, end + 1)).reversed() {
                 let start = end - length + 1
-                guard
-                    let (entry, written) = match(
-                        words[start...end],
-                        isEdge:
-                            start == 0 || end == words.count - 1, wholeName: length == words.count)
+                guard length == 1 || (start...end).allSatisfy({ words[$0].utf8.count <= 5 })
+                else { continue }
+                var compact = ""
+                for index in start...end {
+                    guard let piece = compacts[index] else {
+                        compact = ""
+                        break
+                    }
+                    compact += piece
+                }
+                guard !compact.isEmpty, let entry = byCompact[compact],
+                    let written = accepted(
+                        words[start...end], entry: entry,
+                        isEdge: start == 0 || end == words.count - 1,
+                        wholeName: length == words.count)
                 else { continue }
                 words.removeSubrange(start...end)
-                let remaining = tidy(words)
                 let form = canonical(entry, written: written, country: country)
-                return Extraction(name: remaining, form: form, written: written)
+                return Extraction(name: tidy(words), form: form, written: written)
             }
         }
         return Extraction(name: name)
+    }
+
+    /// Lower-case ASCII letters of a short word, "à" read as "a", other punctuation
+    /// dropped; nil when the word is longer than any spelling of a form.
+    static func quickCompact(_ word: String) -> String? {
+        guard word.utf8.count <= 12 else { return nil }
+        var result = ""
+        for scalar in word.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A: result.unicodeScalars.append(Unicode.Scalar(scalar.value + 32)!)
+            case 0x61...0x7A: result.unicodeScalars.append(scalar)
+            case 0xE0, 0xC0: result.append("a")
+            case 0x30...0x39: return nil
+            default: continue
+            }
+        }
+        return result.isEmpty ? nil : result
     }
 
     /// The canonical form of a spelling, without looking at a name ("s.p.r.l." gives
     /// SPRL), for a legal-form column of its own.
     public static func form(_ text: String, country: String? = nil) -> LegalForm? {
         let words = text.split(separator: " ").map(String.init)
-        guard !words.isEmpty, words.count <= 4,
-            let (entry, written) = match(
-                words[...], isEdge: true, wholeName: false,
-                column: true)
+        guard !words.isEmpty, words.count <= 4 else { return nil }
+        var compact = ""
+        for word in words {
+            guard let piece = quickCompact(word) else { return nil }
+            compact += piece
+        }
+        guard let entry = byCompact[compact],
+            let written = accepted(words[...], entry: entry, isEdge: true, wholeName: false)
         else { return nil }
         return canonical(entry, written: written, country: country)
     }
@@ -214,40 +249,33 @@ public enum LegalForms {
             countries: entry.countries)
     }
 
-    /// Whether these words, framed by punctuation or not, spell a legal form.
-    static func match(
-        _ words: ArraySlice<String>, isEdge: Bool, wholeName: Bool, column: Bool = false
-    ) -> (Entry, String)? {
+    /// The form as written when these words, whose compact spelling is the entry's, may
+    /// be read as a legal form here; nil otherwise.
+    static func accepted(
+        _ words: ArraySlice<String>, entry: Entry, isEdge: Bool, wholeName: Bool
+    ) -> String? {
         let written = words.joined(separator: " ").trimmingCharacters(",;()[]-–")
-        guard !written.isEmpty, !wholeName || column else { return nil }
-        // Several words only when each is a short dotted piece: "S.à r.l.", "S. P. R. L.".
-        if words.count > 1, !words.allSatisfy({ $0.trimmingCharacters(",;()").count <= 4 }) {
-            return nil
+        guard !written.isEmpty, !wholeName else { return nil }
+        var capitals = true
+        var dotted = false
+        for scalar in written.unicodeScalars {
+            if scalar == "." { dotted = true }
+            if scalar.properties.isLowercase { capitals = false }
         }
-        let compact = MatchKey.compact(written)
-        guard let entry = byCompact[compact] else { return nil }
-        let letters = written.filter(\.isLetter)
-        let dotted = written.contains(".")
-        let capitals = letters.allSatisfy { $0.isUppercase }
-        let asWritten = letters == entry.code.filter(\.isLetter)
+        let asWritten = written.filter(\.isLetter) == entry.code.filter(\.isLetter)
         guard capitals || dotted || asWritten || entry.lowerCaseAllowed else { return nil }
         // In the middle of a name only capitals count: "Ferme SA Dupont" but not "sa ferme".
         if !isEdge, !(capitals || dotted) { return nil }
-        return (entry, written)
+        return written
     }
 
     /// Joins the words left, dropping the punctuation that framed the form.
     static func tidy(_ words: [String]) -> String {
-        var text = words.joined(separator: " ")
-        text = text.replacingOccurrences(of: "()", with: "")
-            .replacingOccurrences(of: "( )", with: "")
-        var trimmed = text.trimmingCharacters(",;-–/ ")
-        while trimmed.contains("  ") { trimmed = trimmed.replacingOccurrences(of: "  ", with: " ") }
-        // A form written "Ferme (SA)" leaves "Ferme (": drop an unpaired bracket.
-        if trimmed.hasSuffix("("), !trimmed.dropLast().contains(")") {
-            trimmed = String(trimmed.dropLast()).trimmingCharacters(",;-–/ ")
+        // Brackets left empty or unpaired by the removal go too: "Ferme (" from "Ferme (SA)".
+        var kept = words.filter { !["(", ")", "()", "( )", "-", "–", ",", "/"].contains($0) }
+        if let last = kept.last, last.hasSuffix("("), !last.contains(")") {
+            kept[kept.count - 1] = String(last.dropLast())
         }
-        if trimmed.hasPrefix(")") { trimmed = String(trimmed.dropFirst()).trimmingSpaces }
-        return trimmed
+        return kept.joined(separator: " ").trimmingCharacters(",;-–/ ")
     }
 }

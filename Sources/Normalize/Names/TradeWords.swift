@@ -48,7 +48,11 @@ public enum TradeWords {
     /// The name key (`MatchKeys.name`) without generic words: what really tells two
     /// producers apart. Falls back to the full key when every word is generic.
     public static func distinctiveKey(_ name: String) -> String {
-        let key = MatchKeys.name(name)
+        distinctiveKey(nameKey: MatchKeys.name(name))
+    }
+
+    /// The distinctive key from a name key already computed (`MatchKeys.name`).
+    public static func distinctiveKey(nameKey key: String) -> String {
         let tokens = key.split(separator: " ").filter { !generic.contains(String($0)) }
         return tokens.isEmpty ? key : tokens.joined(separator: " ")
     }

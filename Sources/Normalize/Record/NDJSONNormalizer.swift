@@ -13,6 +13,9 @@ public struct NormalizationSummary: Sendable {
     public var rules: [String: Int] = [:]
     /// Records that raised each warning code.
     public var warnings: [String: Int] = [:]
+    /// Lookups of the per-thread caches answered from memory, and all lookups.
+    public var cacheHits = 0
+    public var cacheLookups = 0
 
     public init() {}
 
@@ -71,6 +74,7 @@ public struct NDJSONNormalizer: Sendable {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
         var summary = NormalizationSummary()
+        let caches = SliceCaches(count: threads)
         var pending: [UInt8] = []
         var block = [UInt8](repeating: 0, count: blockSize)
         var firstLine = 1
@@ -88,15 +92,17 @@ public struct NDJSONNormalizer: Sendable {
             // Keep the last, unfinished line for the next block.
             guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
             let lines = pending[...lastNewline]
-            let result = normalize(lines: Array(lines), firstLine: firstLine)
+            let result = normalize(lines: Array(lines), firstLine: firstLine, caches: caches)
             firstLine += result.lineCount
             for bytes in result.outputs { output.write(bytes) }
             summary.merge(result.summary)
             pending.removeSubrange(...lastNewline)
             progress?(bytesDone, summary.records)
         }
+        summary.cacheHits = caches.hits
+        summary.cacheLookups = caches.lookups
         if !pending.isEmpty {
-            let result = normalize(lines: pending, firstLine: firstLine)
+            let result = normalize(lines: pending, firstLine: firstLine, caches: caches)
             for bytes in result.outputs { output.write(bytes) }
             summary.merge(result.summary)
         }
@@ -104,7 +110,7 @@ public struct NDJSONNormalizer: Sendable {
     }
 
     /// Normalises a block of whole lines on all threads.
-    func normalize(lines block: [UInt8], firstLine: Int)
+    func normalize(lines block: [UInt8], firstLine: Int, caches: SliceCaches)
         -> (outputs: [[UInt8]], summary: NormalizationSummary, lineCount: Int)
     {
         // Line boundaries, then one slice of lines per thread.
@@ -124,6 +130,7 @@ public struct NDJSONNormalizer: Sendable {
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
                 var writer = JSONWriter(reservingCapacity: perSlice * 1500)
                 var summary = NormalizationSummary()
+                let cache = caches.cache(slice)
                 let first = slice * perSlice
                 let last = min(first + perSlice, lineCount)
                 for line in first..<last {
@@ -138,7 +145,7 @@ public struct NDJSONNormalizer: Sendable {
                     let text = UnsafeBufferPointer(rebasing: bytes.buffer[start..<end])
                     do {
                         let record = try ProducerRecord(json: try JSONParser.parse(text))
-                        let normalized = normalizer.normalize(record)
+                        let normalized = normalizer.normalize(record, cache: cache)
                         summary.count(normalized)
                         normalized.writeJSON(to: &writer)
                         writer.byte(0x0A)
@@ -189,4 +196,18 @@ private final class SliceResults: @unchecked Sendable {
 
     var outputs: [[UInt8]] { Array(outputSlots) }
     var summaries: [NormalizationSummary] { Array(summarySlots) }
+}
+
+/// One cache per slice of a block. Slice `i` of every block is normalised by one thread at
+/// a time, so cache `i` is never used by two threads at once.
+final class SliceCaches: @unchecked Sendable {
+    private let caches: [NormalizationCache]
+
+    init(count: Int) {
+        caches = (0..<count).map { _ in NormalizationCache() }
+    }
+
+    func cache(_ slice: Int) -> NormalizationCache { caches[slice] }
+    var hits: Int { caches.reduce(0) { $0 + $1.hits } }
+    var lookups: Int { caches.reduce(0) { $0 + $1.lookups } }
 }

@@ -34,7 +34,12 @@ public struct Normalizer: Sendable {
     }
 
     /// Normalises one record.
-    public func normalize(_ record: ProducerRecord) -> NormalizedRecord {
+    ///
+    /// - parameter cache: remembers the answers of the slower steps for values that come
+    ///   back; give each thread its own. Without one, every value is computed afresh.
+    public func normalize(_ record: ProducerRecord, cache: NormalizationCache? = nil)
+        -> NormalizedRecord
+    {
         var output = NormalizedRecord(
             provenance: record.provenance, sourceFields: record.sourceFields)
         for warning in record.warnings {
@@ -42,7 +47,7 @@ public struct Normalizer: Sendable {
                 NormalizationWarning(
                     code: warning.code, column: warning.column, message: warning.message))
         }
-        var context = Context(record: record)
+        var context = Context(record: record, cache: cache)
 
         // The country first: postcodes, street types and phones are read in its light.
         readCountry(&context, into: &output)
@@ -62,9 +67,20 @@ public struct Normalizer: Sendable {
         var country: String?
         var postcodeCountry: String?
         var phoneRegion: String?
+        let cache: NormalizationCache?
 
-        init(record: ProducerRecord) {
+        init(record: ProducerRecord, cache: NormalizationCache?) {
             self.record = record
+            self.cache = cache
+        }
+
+        /// The cached answer when there is a cache, else the computed one.
+        func cached<Value>(
+            _ table: ReferenceWritableKeyPath<NormalizationCache, [String: Value]>,
+            _ key: @autoclosure () -> String, _ compute: () -> Value
+        ) -> Value {
+            guard let cache else { return compute() }
+            return cache.value(table, key(), compute)
         }
     }
 
@@ -184,7 +200,11 @@ public struct Normalizer: Sendable {
                         MatchKey.fold(String(boxText.split(separator: " ").first ?? "")))
                 text += (announced ? " " : " bte ") + boxText
             }
-            line = AddressParser.parse(line: text, country: country, language: language)
+            line = context.cached(
+                \.streetLines, text + "|" + (country ?? "") + "|" + (language ?? "")
+            ) {
+                AddressParser.parse(line: text, country: country, language: language)
+            }
         } else if let (cellText, source) = cell {
             let split = AddressParser.split(oneCell: cellText, country: country)
             line = split.streetLine
@@ -247,10 +267,13 @@ public struct Normalizer: Sendable {
                 output.apply("cedex-extracted")
             }
             let locality = words.joined(separator: " ")
-            let display = DisplayCase.nameIfShouting(locality)
+            let (display, key) = context.cached(\.localities, locality) {
+                let display = DisplayCase.nameIfShouting(locality)
+                return (display, MatchKeys.locality(display))
+            }
             if display != locality { output.apply("display-case") }
             output.locality = SourcedText(value: display, source: source)
-            output.localityKey = MatchKeys.locality(display)
+            output.localityKey = key
         }
     }
 
@@ -283,7 +306,9 @@ public struct Normalizer: Sendable {
             let numbers = PhoneNumbers.split(cell: cell)
             if numbers.count > 1 { output.apply("phones-split") }
             for written in numbers {
-                var number = PhoneNumbers.parse(written, region: region)
+                var number = context.cached(\.phones, (region ?? "") + "|" + written) {
+                    PhoneNumbers.parse(written, region: region)
+                }
                 if !number.isValid, region == nil {
                     // No country known: the regions where the number is valid; a country is
                     // inferred only when exactly one fits.
@@ -342,9 +367,11 @@ public struct Normalizer: Sendable {
         let display = DisplayCase.nameIfShouting(name, language: language)
         if display != name { output.apply("display-case") }
         output.name = SourcedText(value: display, source: source)
-        output.nameKey = MatchKeys.name(display)
-        output.genericWords = TradeWords.genericWords(in: display)
-        output.distinctiveNameKey = TradeWords.distinctiveKey(display)
+        let key = MatchKeys.name(withoutLegalForm: display)
+        output.nameKey = key
+        output.genericWords = key.split(separator: " ").map(String.init)
+            .filter(TradeWords.generic.contains)
+        output.distinctiveNameKey = TradeWords.distinctiveKey(nameKey: key)
     }
 
     /// Dutch when the name holds Dutch trade words or the postcode is Flemish.
@@ -413,10 +440,16 @@ public struct Normalizer: Sendable {
     func readProducts(_ context: inout Context, into output: inout NormalizedRecord) {
         let values = cleanedValues(.products, context, into: &output).map(\.value)
         if !values.isEmpty {
-            output.products =
-                values.count == 1
-                ? ProductVocabulary.map(list: values[0])
-                : ProductVocabulary.map(values: values)
+            // The list's language is read with its terms: both are cached together.
+            let (terms, language) = context.cached(\.products, values.joined(separator: "\u{1F}")) {
+                let terms =
+                    values.count == 1
+                    ? ProductVocabulary.map(list: values[0])
+                    : ProductVocabulary.map(values: values)
+                return (terms, LanguageDetector.detect(values.joined(separator: " ")))
+            }
+            output.products = terms
+            output.language = language
             for term in output.products {
                 if let how = term.match {
                     output.apply(how == "typo" ? "product-typo-corrected" : "product-mapped")
@@ -469,12 +502,12 @@ public struct Normalizer: Sendable {
             if field == .latitude { output.latitude = sourced } else { output.longitude = sourced }
         }
 
-        // The language of the free text, for routing mixed lists.
-        var text = output.products.map(\.written).joined(separator: " ")
-        if let description = output.description?.value { text += " " + description }
-        if let name = output.name?.value { text += " " + name }
+        // The language of the free text, for routing mixed lists: the products' (read with
+        // them), else the description's, else the name's, else a Belgian postcode's.
         output.language =
-            LanguageDetector.detect(text)
+            output.language
+            ?? output.description.flatMap { LanguageDetector.detect($0.value) }
+            ?? output.name.flatMap { LanguageDetector.detect($0.value) }
             ?? output.postcode.flatMap {
                 output.country?.value == "BE"
                     ? Postcode.belgianLanguage($0.value) : nil

@@ -36,8 +36,12 @@ public enum MatchKeys {
     /// "SPRL Ferme du Bois-Joli" and "Bois Joli (Ferme du), sprl" both give
     /// "bois ferme joli".
     public static func name(_ text: String) -> String {
-        let stripped = LegalForms.extract(from: text).name
-        return sortedKey(fold(stripped), dropping: nameStopWords)
+        name(withoutLegalForm: LegalForms.extract(from: text).name)
+    }
+
+    /// The name key of a name whose legal form was already taken out.
+    public static func name(withoutLegalForm text: String) -> String {
+        sortedKey(fold(text), dropping: nameStopWords)
     }
 
     /// The sorted-token key of a locality: "St-Martin-de-Ré" and "Saint Martin de Re" both

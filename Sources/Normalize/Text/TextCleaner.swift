@@ -149,6 +149,21 @@ public enum Mojibake {
         return changed ? String(output) : nil
     }
 
+    /// Whether a character that reads as a UTF-8 lead byte is followed by one that reads
+    /// as a continuation byte: the signature of mojibake, absent from intact text.
+    static func mayHoldMojibake(_ text: String) -> Bool {
+        var previousIsLead = false
+        for scalar in text.unicodeScalars {
+            guard scalar.value >= 0x80, let byte = windows1252Byte(scalar) else {
+                previousIsLead = false
+                continue
+            }
+            if previousIsLead, byte >= 0x80, byte <= 0xBF { return true }
+            previousIsLead = byte >= 0xC2 && byte <= 0xF4
+        }
+        return false
+    }
+
     /// The byte that Windows-1252 (or Latin-1, for the five bytes 1252 leaves undefined)
     /// shows as this character.
     static func windows1252Byte(_ scalar: Unicode.Scalar) -> UInt8? {

@@ -1,0 +1,39 @@
+/// Answers of the slower steps, remembered for values that come back: partners repeat
+/// product lists, street names and localities, and a producer listed by several partners
+/// brings the same phone number several times.
+///
+/// A cache belongs to one thread (it is a class without locks): `NDJSONNormalizer` gives
+/// each of its threads its own. Entries are pure functions of their keys, so a cache never
+/// changes an answer, only how fast it comes.
+public final class NormalizationCache {
+    /// Entries kept per kind before the kind is emptied and starts again.
+    public let limit: Int
+    var products: [String: (terms: [ProductTerm], language: String?)] = [:]
+    var streetLines: [String: ParsedStreetLine] = [:]
+    var phones: [String: PhoneNumber] = [:]
+    var localities: [String: (display: String, key: String)] = [:]
+    /// Lookups answered from the cache, and all lookups, for the benchmark's report.
+    public private(set) var hits = 0
+    public private(set) var lookups = 0
+
+    public init(limit: Int = 50_000) {
+        self.limit = limit
+    }
+
+    /// The remembered answer for `key`, or `compute()`'s, remembered.
+    @inline(__always)
+    func value<Value>(
+        _ table: ReferenceWritableKeyPath<NormalizationCache, [String: Value]>, _ key: String,
+        _ compute: () -> Value
+    ) -> Value {
+        lookups += 1
+        if let known = self[keyPath: table][key] {
+            hits += 1
+            return known
+        }
+        let value = compute()
+        if self[keyPath: table].count >= limit { self[keyPath: table].removeAll() }
+        self[keyPath: table][key] = value
+        return value
+    }
+}
