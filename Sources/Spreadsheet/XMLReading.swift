@@ -16,7 +16,7 @@ class XMLHandler: NSObject, XMLParserDelegate {
     /// Set by a subclass that meets something it cannot use; the parse then stops.
     var failure: String?
     private var depth = 0
-    fileprivate var rootClosed = false
+    fileprivate(set) var rootClosed = false
 
     func fail(_ parser: XMLParser, _ reason: String) {
         guard failure == nil else { return }
@@ -52,32 +52,45 @@ class XMLHandler: NSObject, XMLParserDelegate {
     }
 }
 
-/// Parses one archive member with `handler`, turning a malformed document into an
-/// error that names the file and the member.
-func parseXML(
-    _ bytes: [UInt8], with handler: XMLHandler, file: String, part: String
-) throws(SpreadsheetError) {
-    // Through a stream, the parser hands the document to libxml2 in chunks; given all
-    // of it at once (`XMLParser(data:)`), libxml2 refuses a large worksheet partway
-    // with an internal error.
-    let parser = XMLParser(stream: InputStream(data: Data(bytes)))
-    parser.delegate = handler
-    parser.shouldResolveExternalEntities = false
-    parser.shouldProcessNamespaces = false
-    let succeeded = parser.parse()
-    if let failure = handler.failure {
-        throw SpreadsheetError(.corrupt, file: file, part: part, reason: failure)
-    }
-    // On Linux `parse()` may return true after an error: the error is what counts.
-    if !succeeded || parser.parserError != nil || !handler.rootClosed {
-        let code = parser.parserError.map { " (XML error \(($0 as NSError).code))" } ?? ""
-        let problem =
-            handler.rootClosed || parser.parserError != nil
-            ? "the XML is malformed near line \(parser.lineNumber)\(code)"
-            : "the XML stops before its end (the file is truncated)"
-        throw SpreadsheetError(
-            .corrupt, file: file, part: part,
-            reason: problem + "; the file is damaged: ask for it again or save it anew")
+extension ZipArchive {
+    /// Parses the member with this name with `handler`, inflating it as the parser reads;
+    /// false when the archive has no such member. A malformed document, or damaged
+    /// compressed data, is an error that names the file and the member.
+    func parseMember(named name: String, with handler: XMLHandler) throws(SpreadsheetError)
+        -> Bool
+    {
+        guard let entry = entry(named: name) else { return false }
+        let stream = try stream(of: entry)
+
+        // The parser reads the stream a chunk at a time and hands each to libxml2; given
+        // a large document whole instead (`XMLParser(data:)`), libxml2 refuses it
+        // partway with an internal error.
+        let parser = XMLParser(stream: stream)
+        parser.delegate = handler
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        let succeeded = parser.parse()
+
+        // Damaged data explains any XML error that follows from it: report it first.
+        if let failure = stream.failure {
+            throw SpreadsheetError(.corrupt, file: file, part: entry.name, reason: failure)
+        }
+        if let failure = handler.failure {
+            throw SpreadsheetError(.corrupt, file: file, part: entry.name, reason: failure)
+        }
+        // The parser runs libxml2 in recovery mode, so `parse()` may return true after an
+        // error: the error is what counts, and so does a document that never closes.
+        if !succeeded || parser.parserError != nil || !handler.rootClosed {
+            let code = parser.parserError.map { " (XML error \(($0 as NSError).code))" } ?? ""
+            let problem =
+                handler.rootClosed || parser.parserError != nil
+                ? "the XML is malformed near line \(parser.lineNumber)\(code)"
+                : "the XML stops before its end (the file is truncated)"
+            throw SpreadsheetError(
+                .corrupt, file: file, part: entry.name,
+                reason: problem + "; the file is damaged: ask for it again or save it anew")
+        }
+        return true
     }
 }
 

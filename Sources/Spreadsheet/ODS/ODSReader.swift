@@ -22,13 +22,12 @@ final class ODSReader: WorkbookReader {
                 reason: "the spreadsheet is password-protected; open it with its password "
                     + "and save it again without one")
         }
-        guard let content = try archive.contents(ofMemberNamed: "content.xml") else {
+        let handler = ODSContentHandler()
+        guard try archive.parseMember(named: "content.xml", with: handler) else {
             throw SpreadsheetError(
                 .corrupt, file: archive.file, part: "content.xml",
                 reason: "the content part is missing: this is not a complete .ods file")
         }
-        let handler = ODSContentHandler()
-        try parseXML(content, with: handler, file: archive.file, part: "content.xml")
         sheets = handler.sheets
     }
 

@@ -27,13 +27,12 @@ final class XLSXReader: WorkbookReader {
             .first { $0.kind == "officeDocument" }
             .map { RelationshipsHandler.resolve($0.target, from: "") }
             ?? "xl/workbook.xml"
-        guard let workbookBytes = try archive.contents(ofMemberNamed: workbookPath) else {
+        let workbook = WorkbookHandler()
+        guard try archive.parseMember(named: workbookPath, with: workbook) else {
             throw SpreadsheetError(
                 .corrupt, file: file, part: workbookPath,
                 reason: "the workbook part is missing: this is not a complete .xlsx file")
         }
-        let workbook = WorkbookHandler()
-        try parseXML(workbookBytes, with: workbook, file: file, part: workbookPath)
         dateSystem = workbook.dateSystem
 
         // The workbook's relationships lead to its sheets, strings and styles.
@@ -60,22 +59,14 @@ final class XLSXReader: WorkbookReader {
         }
 
         let stringsPath = path(ofKind: "sharedStrings", default: "xl/sharedStrings.xml")
-        if let bytes = try archive.contents(ofMemberNamed: stringsPath) {
-            let handler = SharedStringsHandler()
-            try parseXML(bytes, with: handler, file: file, part: stringsPath)
-            sharedStrings = handler.strings
-        } else {
-            sharedStrings = []
-        }
+        let strings = SharedStringsHandler()
+        _ = try archive.parseMember(named: stringsPath, with: strings)
+        sharedStrings = strings.strings
 
         let stylesPath = path(ofKind: "styles", default: "xl/styles.xml")
-        if let bytes = try archive.contents(ofMemberNamed: stylesPath) {
-            let handler = StylesHandler()
-            try parseXML(bytes, with: handler, file: file, part: stylesPath)
-            formats = handler.cellFormats()
-        } else {
-            formats = []
-        }
+        let styles = StylesHandler()
+        _ = try archive.parseMember(named: stylesPath, with: styles)
+        formats = styles.cellFormats()
     }
 
     func isHidden(at index: Int) -> Bool {
@@ -87,23 +78,21 @@ final class XLSXReader: WorkbookReader {
         guard let path = part.path else {
             return Sheet(name: part.name, rows: [], isHidden: part.isHidden)
         }
-        guard let bytes = try archive.contents(ofMemberNamed: path) else {
+        let handler = WorksheetHandler(
+            sharedStrings: sharedStrings, formats: formats, dateSystem: dateSystem)
+        guard try archive.parseMember(named: path, with: handler) else {
             throw SpreadsheetError(
                 .corrupt, file: archive.file, part: path,
                 reason: "the part of sheet \"\(part.name)\" is missing from the archive")
         }
-        let handler = WorksheetHandler(
-            sharedStrings: sharedStrings, formats: formats, dateSystem: dateSystem)
-        try parseXML(bytes, with: handler, file: archive.file, part: path)
         return Sheet(name: part.name, rows: handler.builder.finish(), isHidden: part.isHidden)
     }
 
     private static func relationships(in archive: ZipArchive, path: String)
         throws(SpreadsheetError) -> [Relationship]
     {
-        guard let bytes = try archive.contents(ofMemberNamed: path) else { return [] }
         let handler = RelationshipsHandler()
-        try parseXML(bytes, with: handler, file: archive.file, part: path)
+        _ = try archive.parseMember(named: path, with: handler)
         return handler.relationships
     }
 }

@@ -7,6 +7,12 @@ struct InflateFailure: Error {
 
 /// Raw deflate decompression through zlib.
 enum Inflater {
+    static let checksumMismatch = "the member's checksum does not match (the file is damaged)"
+    static let truncated =
+        "the compressed data stops short (the file is truncated); ask for it again"
+    static let corrupt =
+        "the compressed data is corrupt (the file is damaged); ask for it again"
+
     /// Inflates raw deflate data (no zlib header) that must produce exactly
     /// `expectedSize` bytes, as the ZIP directory declares.
     static func inflateRaw(_ input: UnsafeBufferPointer<UInt8>, expectedSize: Int)
@@ -67,14 +73,10 @@ enum Inflater {
                         + "directory declares (the file is damaged)"))
         case Z_BUF_ERROR:
             return .failure(
-                InflateFailure(
-                    reason: "the compressed data stops short (the file is truncated); ask "
-                        + "for it again"))
+                InflateFailure(reason: truncated))
         default:
             return .failure(
-                InflateFailure(
-                    reason: "the compressed data is corrupt (the file is damaged); ask for "
-                        + "it again"))
+                InflateFailure(reason: corrupt))
         }
     }
 }

@@ -62,6 +62,43 @@ final class ZipArchive: Sendable {
 
     /// The uncompressed contents of a member, checked against its CRC-32.
     func contents(of entry: Entry) throws(SpreadsheetError) -> [UInt8] {
+        let range = try dataRange(of: entry)
+        let data: [UInt8]
+        if entry.method == 0 {
+            data = Array(bytes[range])
+        } else {
+            let inflated = bytes.withUnsafeBufferPointer { buffer in
+                Inflater.inflateRaw(
+                    UnsafeBufferPointer(rebasing: buffer[range]),
+                    expectedSize: entry.uncompressedSize)
+            }
+            switch inflated {
+            case .success(let bytes): data = bytes
+            case .failure(let failure):
+                throw SpreadsheetError(
+                    .corrupt, file: file, part: entry.name, reason: failure.reason)
+            }
+        }
+        guard Checksum.crc32(data) == entry.crc32 else {
+            throw SpreadsheetError(
+                .corrupt, file: file, part: entry.name,
+                reason: Inflater.checksumMismatch)
+        }
+        return data
+    }
+
+    /// A stream of a member's uncompressed contents, inflated as it is read, so that a
+    /// large worksheet never needs to be held whole in memory. The stream checks the
+    /// CRC-32 at its end and fails its last read if it does not match.
+    func stream(of entry: Entry) throws(SpreadsheetError) -> MemberStream {
+        let range = try dataRange(of: entry)
+        return MemberStream(
+            compressed: bytes[range], isDeflated: entry.method == 8,
+            expectedSize: entry.uncompressedSize, expectedCRC: entry.crc32)
+    }
+
+    /// Where a member's stored data lies, after checking that it can be read at all.
+    private func dataRange(of entry: Entry) throws(SpreadsheetError) -> Range<Int> {
         func corrupt(_ reason: String) -> SpreadsheetError {
             SpreadsheetError(.corrupt, file: file, part: entry.name, reason: reason)
         }
@@ -71,6 +108,13 @@ final class ZipArchive: Sendable {
                 .passwordProtected, file: file, part: entry.name,
                 reason: "the archive is encrypted; open it with its password and save it "
                     + "again without one")
+        }
+        guard entry.method == 0 || entry.method == 8 else {
+            throw SpreadsheetError(
+                .unsupported, file: file, part: entry.name,
+                reason: "compression method \(entry.method) is not supported (only stored "
+                    + "and deflated members are); save the file again from a spreadsheet "
+                    + "program")
         }
         guard entry.uncompressedSize <= Self.maximumEntrySize else {
             throw SpreadsheetError(
@@ -95,37 +139,10 @@ final class ZipArchive: Sendable {
         else {
             throw corrupt("the member's data runs past the end of the file (it is truncated)")
         }
-
-        let data: [UInt8]
-        switch entry.method {
-        case 0:
-            guard entry.compressedSize == entry.uncompressedSize else {
-                throw corrupt("a stored member's sizes disagree (the file is damaged)")
-            }
-            data = Array(bytes[dataStart..<(dataStart + entry.compressedSize)])
-        case 8:
-            let inflated = bytes.withUnsafeBufferPointer { buffer in
-                Inflater.inflateRaw(
-                    UnsafeBufferPointer(
-                        rebasing: buffer[dataStart..<(dataStart + entry.compressedSize)]),
-                    expectedSize: entry.uncompressedSize)
-            }
-            switch inflated {
-            case .success(let bytes): data = bytes
-            case .failure(let failure): throw corrupt(failure.reason)
-            }
-        default:
-            throw SpreadsheetError(
-                .unsupported, file: file, part: entry.name,
-                reason: "compression method \(entry.method) is not supported (only stored "
-                    + "and deflated members are); save the file again from a spreadsheet "
-                    + "program")
+        if entry.method == 0, entry.compressedSize != entry.uncompressedSize {
+            throw corrupt("a stored member's sizes disagree (the file is damaged)")
         }
-
-        guard Checksum.crc32(data) == entry.crc32 else {
-            throw corrupt("the member's checksum does not match (the file is damaged)")
-        }
-        return data
+        return dataStart..<(dataStart + entry.compressedSize)
     }
 
     /// The contents of the member with this name, or nil when there is none.
