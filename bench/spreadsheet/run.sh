@@ -83,6 +83,13 @@ printf 'ratio of medians (openpyxl time / glaneur time): %.2f\n' "$(echo "$p / $
 # is steadier than either time.
 printf 'per-run ratios: %s; median %.2f\n' \
     "$(printf '%.2f ' "${ratios[@]}")" "$(printf '%s\n' "${ratios[@]}" | median)"
+if [ -x /usr/bin/time ]; then
+    g_kb="$(/usr/bin/time -f %M "$reader" "$input" 2>&1 >/dev/null | tail -1)"
+    p_kb="$(/usr/bin/time -f %M "$python" "$here/peer_openpyxl.py" "$input" 2>&1 >/dev/null \
+        | tail -1)"
+    echo "peak memory: glaneur $((g_kb / 1024)) MB (keeps the whole sheet), openpyxl" \
+        "$((p_kb / 1024)) MB (keeps one row at a time)"
+fi
 if [ ${#cli_times[@]} -gt 0 ]; then
     c="$(printf '%s\n' "${cli_times[@]}" | median)"
     printf 'glaneur read (whole command): %.2f s, %.0f rows/s\n' "$c" "$(echo "$rows / $c" | bc -l)"
