@@ -114,6 +114,15 @@ struct XLSXReaderTests {
         #expect(cells.allSatisfy { $0.warning == nil })
     }
 
+    @Test func numericCellsAreReadLeniently() throws {
+        let fixture = XLSXFixture(
+            rows: """
+                <row r="1"><c r="A1"><v> 42 </v></c><c r="B1" t="n"><v>n/a</v></c>\
+                <c r="C1"><v>1E-3</v></c><c r="D1"><v>-0</v></c></row>
+                """)
+        #expect(try fixture.open().sheet(at: 0).grid == [["42", "n/a", "0.001", "0"]])
+    }
+
     @Test func the1904DateSystemShiftsDates() throws {
         var fixture = XLSXFixture(rows: "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>43890</v></c></row>")
         fixture.formats = [.builtIn(14)]

@@ -117,11 +117,11 @@ final class WorksheetHandler: XMLHandler {
             // An ISO 8601 date-time, written like the dates of numeric cells.
             return Cell(text: isoDateTime(value))
         default:
-            guard !value.isEmpty else { return nil }
-            guard let number = Double(value) else {
-                fail(parser, "row \(rowNumber) holds \"\(value)\" where a number belongs")
-                return nil
-            }
+            let stored = value.trimmingSpaces
+            guard !stored.isEmpty else { return nil }
+            // A numeric cell holding something else is the writer's mistake; the text it
+            // holds is still the best guess at what the sheet shows.
+            guard let number = Double(stored) else { return Cell(text: stored) }
             let format = formats.indices.contains(cellStyle) ? formats[cellStyle] : .general
             return format.render(number, dateSystem: dateSystem)
         }
