@@ -29,6 +29,9 @@ public struct CompanyNumber: Hashable, Sendable {
 /// Validates and canonicalises French SIREN/SIRET, Belgian BCE/KBO, Swiss UID and the VAT
 /// numbers built on them.
 public enum CompanyNumbers {
+    ///
+    /// Nine digits are a SIREN in France and an old enterprise number in Belgium; with no
+    /// country, the check digits decide.
     public static func parse(_ written: String, country: String? = nil) -> CompanyNumber {
         let upper = written.uppercased()
         let letters = String(upper.prefix { $0.isLetter })
@@ -66,7 +69,7 @@ public enum CompanyNumbers {
             number.country = "LU"
             number.isValid = value(digits.prefix(6)) % 89 == value(digits.suffix(2))
             number.canonical = "LU" + digits.map(String.init).joined()
-        case ("", 9) where country != "BE":
+        case ("", 9) where country == "FR" || (country != "BE" && !belgianCheck([0] + digits)):
             number.kind = .siren
             number.country = "FR"
             number.isValid = luhn(digits) || laPoste(digits)

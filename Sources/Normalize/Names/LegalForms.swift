@@ -272,7 +272,7 @@ public enum LegalForms {
     /// Joins the words left, dropping the punctuation that framed the form.
     static func tidy(_ words: [String]) -> String {
         // Brackets left empty or unpaired by the removal go too: "Ferme (" from "Ferme (SA)".
-        var kept = words.filter { !["(", ")", "()", "( )", "-", "–", ",", "/"].contains($0) }
+        var kept = words.filter { !["(", ")", "()", "( )"].contains($0) }
         if let last = kept.last, last.hasSuffix("("), !last.contains(")") {
             kept[kept.count - 1] = String(last.dropLast())
         }

@@ -63,12 +63,24 @@ public enum DisplayCase {
         return output
     }
 
+    /// "ii", "xiv", "xviii": Roman numerals of I, V and X, two letters or more, in the order
+    /// Roman numerals are written ("vix" is not one).
+    static func isRomanNumeral(_ word: String) -> Bool {
+        guard word.count >= 2, word.allSatisfy({ "ivx".contains($0) }) else { return false }
+        let valid: Set<String> = [
+            "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv",
+            "xvi", "xvii", "xviii", "xix", "xx", "xxi",
+        ]
+        return valid.contains(word)
+    }
+
     /// Recases one space-delimited word, part by part across hyphens and apostrophes.
     static func recase(word: Substring, isFirst: Bool, language: String?) -> String {
         let lower = word.lowercased()
         if acronyms.contains(MatchKey.fold(lower)), !lower.contains("'") {
             return word.uppercased()
         }
+        if isRomanNumeral(lower) { return word.uppercased() }
         if lower.first == "(" || lower.first == "\"" {
             return String(lower.prefix(1))
                 + recase(

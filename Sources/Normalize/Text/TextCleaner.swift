@@ -68,7 +68,8 @@ public enum TextCleaner {
         // Only text holding combining marks can differ in NFC; skip ICU otherwise.
         if needsNFC {
             let composed = ICU.nfc(text)
-            if composed != text {
+            // String's == compares canonically; NFC changes are seen in the bytes.
+            if !composed.utf8.elementsEqual(text.utf8) {
                 text = composed
                 rules.append("unicode-normalized")
             }

@@ -1,0 +1,202 @@
+import Foundation
+import GlaneurCore
+import Testing
+
+@testable import Normalize
+
+@Suite struct NormalizerTests {
+    func record(_ values: [Field: String], row: Int = 1) -> ProducerRecord {
+        var record = ProducerRecord(
+            provenance: Provenance(
+                source: "federation", file: "federation.csv", row: row,
+                line: row + 1))
+        for (field, value) in values.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
+            record[field] = value
+            record.sourceFields.append(SourceField(name: field.key, value: .text(value)))
+        }
+        return record
+    }
+
+    @Test func normalisesAWalloonRecordKeepingEverySource() throws {
+        let normalized = Normalizer().normalize(
+            record([
+                .name: "FERME DU BOIS JOLI SPRL", .street: "r. de la Gare 12 bte 3",
+                .postcode: "B-5000", .locality: "NAMUR", .country: "Belgique",
+                .phones: "081/23.45.67", .emails: "Info@Ferme-Bois-Joli.BE",
+                .website: "www.ferme-bois-joli.be/", .products: "légumes, oeufs bio",
+                .labels: "bio",
+            ]))
+        #expect(
+            normalized.name
+                == SourcedText(
+                    value: "Ferme du Bois Joli",
+                    source: "FERME DU BOIS JOLI SPRL"))
+        #expect(normalized.legalForm?.code == "SPRL")
+        #expect(normalized.legalForm?.current == "SRL")
+        #expect(normalized.address.street == "Rue de la Gare")
+        #expect(normalized.address.houseNumber == "12")
+        #expect(normalized.address.box == "3")
+        #expect(normalized.postcode == SourcedText(value: "5000", source: "B-5000"))
+        #expect(normalized.locality?.value == "Namur")
+        #expect(normalized.country == SourcedText(value: "BE", source: "Belgique"))
+        #expect(normalized.phones.map(\.e164) == ["+3281234567"])
+        #expect(normalized.phones.first?.written == "081/23.45.67")
+        #expect(normalized.emails.map(\.value) == ["Info@ferme-bois-joli.be"])
+        #expect(normalized.website?.url == "https://www.ferme-bois-joli.be")
+        #expect(normalized.products.map(\.key) == ["vegetables", "eggs"])
+        #expect(normalized.organic == .certified)
+        #expect(normalized.language == "fr")
+        for rule in [
+            "legal-form-extracted", "display-case", "street-type-expanded",
+            "box-extracted", "postcode-prefix-removed", "phone-e164",
+            "email-domain-lowercased", "organic-read",
+        ] {
+            #expect(normalized.rules.contains(rule), "\(rule)")
+        }
+        #expect(normalized.warnings.isEmpty)
+    }
+
+    @Test func normalisesAFlemishRecordWithSeparateNumberAndBox() {
+        let normalized = Normalizer().normalize(
+            record([
+                .name: "Hoeve De Linde BVBA", .street: "Kerkstr.", .houseNumber: "12 bus 3",
+                .postcode: "9000", .locality: "Gent", .phones: "09 225 12 34 / 0475 12 34 56",
+                .products: "groenten, eieren, geitenkaas", .labels: "ja",
+            ]))
+        #expect(normalized.address.street == "Kerkstraat")
+        #expect(normalized.address.houseNumber == "12")
+        #expect(normalized.address.box == "3")
+        #expect(normalized.country?.value == "BE")
+        #expect(normalized.countryInferredFrom != nil)
+        #expect(normalized.phones.map(\.kind) == [.fixedLine, .mobile])
+        #expect(normalized.rules.contains("phones-split"))
+        #expect(normalized.legalForm?.current == "BV")
+        #expect(normalized.language == "nl")
+    }
+
+    @Test func splitsAOneCellAddress() {
+        let normalized = Normalizer().normalize(
+            record([
+                .name: "Ferme du Moulin", .address: "12, r. du Moulin 59000 LILLE CEDEX",
+            ]))
+        #expect(normalized.address.street == "Rue du Moulin")
+        #expect(normalized.address.houseNumber == "12")
+        #expect(normalized.postcode?.value == "59000")
+        #expect(normalized.locality?.value == "Lille")
+        #expect(normalized.address.cedex == "CEDEX")
+        #expect(normalized.country?.value == "FR")
+    }
+
+    @Test func keepsInvalidValuesAndWarns() {
+        let normalized = Normalizer().normalize(
+            record([
+                .name: "Ferme X", .postcode: "500", .country: "BE", .phones: "081/23.45",
+                .emails: "ferme.x.be", .products: "savon", .companyNumber: "0403.170.702",
+            ]))
+        let codes = Set(normalized.warnings.map(\.code))
+        #expect(
+            codes == [
+                "invalid-postcode", "invalid-phone", "invalid-email",
+                "unknown-product", "invalid-company-number",
+            ])
+        #expect(normalized.phones.first?.written == "081/23.45")
+        #expect(normalized.postcode?.value == "500")
+    }
+
+    @Test func aCacheNeverChangesTheAnswer() {
+        let cache = NormalizationCache()
+        let input = record([
+            .name: "Hoeve 't Hof", .street: "Dorpsstraat 5", .postcode: "8000",
+            .phones: "050 12 34 56", .products: "melk, boter",
+        ])
+        let plain = Normalizer().normalize(input)
+        for _ in 0..<3 {
+            let cached = Normalizer().normalize(input, cache: cache)
+            #expect(cached.address == plain.address)
+            #expect(cached.phones == plain.phones)
+            #expect(cached.products == plain.products)
+            #expect(cached.rules == plain.rules)
+        }
+        #expect(cache.hits > 0)
+    }
+}
+
+@Suite struct NormalizedJSONTests {
+    @Test func roundTripsThroughNDJSON() throws {
+        var input = ProducerRecord(
+            provenance: Provenance(source: "e", file: "e.ndjson", row: 7, line: 7))
+        input[.name] = "Ferme Bruchez, SA"
+        input[.street] = "Rue Saint-Martin 131"
+        input[.postcode] = "1110"
+        input[.country] = "CH"
+        input.setValues(["0041 21 872 85 36"], for: .phones)
+        input.setValues(["viande de boeuf", "porc"], for: .products)
+        input.sourceFields = [SourceField(name: "producer_name", value: .text("Ferme Bruchez, SA"))]
+        let normalized = Normalizer().normalize(input)
+
+        var writer = JSONWriter()
+        normalized.writeJSON(to: &writer)
+        let back = try NormalizedRecord(json: try JSONParser.parse(writer.bytes))
+        #expect(back.provenance == normalized.provenance)
+        #expect(back.name == normalized.name)
+        #expect(back.nameKey == normalized.nameKey)
+        #expect(back.legalForm == normalized.legalForm)
+        #expect(back.address == normalized.address)
+        #expect(back.postcode == normalized.postcode)
+        #expect(back.country == normalized.country)
+        #expect(back.phones == normalized.phones)
+        #expect(back.products == normalized.products)
+        #expect(back.rules == normalized.rules)
+        #expect(back.sourceFields == normalized.sourceFields)
+
+        var again = JSONWriter()
+        back.writeJSON(to: &again)
+        #expect(again.bytes == writer.bytes)
+    }
+
+    @Test func refusesALineThatIsNotARecord() {
+        #expect(throws: NormalizedRecordDecodingError.self) {
+            try NormalizedRecord(json: try JSONParser.parse("[1,2]"))
+        }
+    }
+}
+
+@Suite struct NDJSONNormalizerTests {
+    @Test func outputIsTheSameOnOneThreadOrTwo() throws {
+        let directory = "/tmp/glaneur-normalize-test-\(getpid())"
+        mkdir(directory, 0o755)
+        defer { system("rm -rf '\(directory)'") }
+
+        // Enough records for several blocks, one of them not a record.
+        var lines: [UInt8] = []
+        for row in 1...3000 {
+            var writer = JSONWriter()
+            var record = ProducerRecord(
+                provenance: Provenance(source: "s", file: "s.csv", row: row, line: row + 1))
+            record[.name] = "Ferme \(row)"
+            record[.phones] = "081 23 \(10 + row % 90) \(10 + row % 80)"
+            record[.postcode] = "5000"
+            record.writeJSON(to: &writer)
+            lines += writer.bytes + [0x0A]
+            if row == 1500 { lines += Array("not json\n".utf8) }
+        }
+        let input = directory + "/in.ndjson"
+        try #require(FileManager.default.createFile(atPath: input, contents: Data(lines)))
+
+        var outputs: [[UInt8]] = []
+        for threads in [1, 2] {
+            let path = directory + "/out\(threads).ndjson"
+            let output = try OutputFile(path: path)
+            let engine = NDJSONNormalizer(threads: threads, blockSize: 64 << 10)
+            let summary = try engine.run(path: input, output: output)
+            try output.close()
+            #expect(summary.records == 3000)
+            #expect(summary.unreadableLines == 1)
+            #expect(summary.unreadableSamples.first?.hasPrefix("line 1501:") == true)
+            #expect(summary.rules["phone-e164"] == 3000)
+            outputs.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0].filter { $0 == 0x0A }.count == 3000)
+    }
+}
