@@ -38,6 +38,13 @@ public struct Workbook: Sendable {
     /// - throws: `SpreadsheetError` when the file cannot be read, is not a workbook, is
     ///   password-protected, or is damaged.
     public init(path: String) throws(SpreadsheetError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpreadsheetError(.io, file: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw SpreadsheetError(.io, file: path, reason: "this is a folder, not a workbook")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

@@ -205,6 +205,10 @@ struct DamagedFileTests {
             try Workbook(path: "/nonexistent/partners.xlsx")
         }
         #expect(error?.kind == .io)
-        #expect(error?.description.hasPrefix("/nonexistent/partners.xlsx: ") == true)
+        #expect(error?.description == "/nonexistent/partners.xlsx: no such file")
+        let folder = #expect(throws: SpreadsheetError.self) {
+            try Workbook(path: fixturePath("sources"))
+        }
+        #expect(folder?.description.hasSuffix("this is a folder, not a workbook") == true)
     }
 }
