@@ -45,6 +45,11 @@ public final class OutputFile {
         if buffer.count >= blockSize { flush() }
     }
 
+    /// Writes what a JSON writer holds.
+    public func write(_ writer: JSONWriter) {
+        writer.withBytes { write($0) }
+    }
+
     public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= blockSize { flush() }

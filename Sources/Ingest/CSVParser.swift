@@ -22,9 +22,13 @@ public final class CSVParser<Source: ByteSource> {
     private var sourceFinished = false
     private var nextLine = 1
 
-    /// The cells of the current row, concatenated; `cellEnds[i]` is where cell i stops.
-    private var cellBytes = GrowableBuffer<UInt8>(capacity: 4096)
-    private var cellEnds = GrowableBuffer<Int>(capacity: 64)
+    /// The cells of the current row. An unquoted cell is read where it lies in the input
+    /// buffer; only quoted cells, whose doubled quotes must be undone, are copied to
+    /// `unquoted`. `cellStarts[i]` is the offset of cell i in the input buffer, or, for a
+    /// copied cell, the bitwise complement of its offset in `unquoted`.
+    private var unquoted = GrowableBuffer<UInt8>(capacity: 4096)
+    private var cellStarts = GrowableBuffer<Int>(capacity: 64)
+    private var cellCounts = GrowableBuffer<Int>(capacity: 64)
 
     /// Totals for the whole input.
     public private(set) var bytesConsumed = 0
@@ -43,13 +47,14 @@ public final class CSVParser<Source: ByteSource> {
         self.delimiter = delimiter
         self.quote = quote
         self.maximumRowBytes = max(maximumRowBytes, 16)
-        self.buffer = .allocate(byteCount: max(blockSize, 16), alignment: 16)
+        self.buffer = Self.allocateBuffer(byteCount: max(blockSize, 16))
     }
 
     deinit {
         buffer.deallocate()
-        cellBytes.deallocate()
-        cellEnds.deallocate()
+        unquoted.deallocate()
+        cellStarts.deallocate()
+        cellCounts.deallocate()
     }
 
     // MARK: - Rows
@@ -85,24 +90,30 @@ public final class CSVParser<Source: ByteSource> {
         }
     }
 
-    /// The cells of a parsed row.
+    /// The cells of a parsed row. Eight bytes past each cell can be read (they belong to
+    /// the row or to padding), for word-at-a-time scanning.
     public struct ParsedRow {
         public let line: Int
         public let lineCount: Int
-        fileprivate let cellBytes: UnsafeBufferPointer<UInt8>
-        fileprivate let cellEnds: UnsafeBufferPointer<Int>
+        fileprivate let input: UnsafePointer<UInt8>
+        fileprivate let unquoted: UnsafePointer<UInt8>
+        fileprivate let cellStarts: UnsafeBufferPointer<Int>
+        fileprivate let cellCounts: UnsafeBufferPointer<Int>
+        /// The bytes of all the cells together.
+        public let byteCount: Int
         /// The row's bytes as they stood in the input, without its line end.
         public let raw: UnsafeBufferPointer<UInt8>
 
-        public var count: Int { cellEnds.count }
+        public var count: Int { cellStarts.count }
 
         public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-            let lower = index == 0 ? 0 : cellEnds[index - 1]
-            return UnsafeBufferPointer(rebasing: cellBytes[lower..<cellEnds[index]])
+            let start = cellStarts[index]
+            let base = start >= 0 ? input + start : unquoted + ~start
+            return UnsafeBufferPointer(start: base, count: cellCounts[index])
         }
 
         /// Whether every cell is empty: a blank line, or `;;;` in a spreadsheet export.
-        public var isBlank: Bool { cellBytes.isEmpty }
+        public var isBlank: Bool { byteCount == 0 }
 
         /// Copies the row's cells, for callers that keep rows beyond the next call.
         public var cellArrays: [[UInt8]] { (0..<count).map { Array(self[$0]) } }
@@ -117,92 +128,136 @@ public final class CSVParser<Source: ByteSource> {
 
     /// Parses one row starting at `start`, or reports that the buffer ends inside it.
     private func parseRow() -> Outcome {
-        cellBytes.removeAll()
-        cellEnds.removeAll()
+        // The loop works on local copies: a stored property of a class pays a dynamic
+        // exclusivity check on every access, which costs more than the parsing itself.
+        var unquoted = self.unquoted
+        var cellStarts = self.cellStarts
+        var cellCounts = self.cellCounts
+        defer {
+            self.unquoted = unquoted
+            self.cellStarts = cellStarts
+            self.cellCounts = cellCounts
+        }
+        unquoted.removeAll()
+        cellStarts.removeAll()
+        cellCounts.removeAll()
         let bytes = UnsafeBufferPointer(
             start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: end)
         let delimiter = self.delimiter
         let quote = self.quote
+        let end = self.end
+        let sourceFinished = self.sourceFinished
 
         var index = start
         var newlines = 0
-        var atCellStart = true
-        var inQuotes = false
+        var byteCount = 0
 
-        while index < end {
+        // One cell per turn: `index` is at the start of a cell.
+        while true {
+            var lineEndAt: Int?
+            if index < end && bytes[index] == quote {
+                // A quoted cell: copy its text, undoing doubled quotes, up to the closing
+                // quote; text after the closing quote is kept too.
+                let cellStart = unquoted.count
+                index += 1
+                var inQuotes = true
+                while true {
+                    guard index < end else {
+                        if inQuotes || !sourceFinished { return .needMoreInput }
+                        break
+                    }
+                    let byte = bytes[index]
+                    if inQuotes {
+                        if byte == quote {
+                            guard index + 1 < end || sourceFinished else { return .needMoreInput }
+                            if index + 1 < end && bytes[index + 1] == quote {
+                                unquoted.append(quote)
+                                index += 2
+                            } else {
+                                inQuotes = false
+                                index += 1
+                            }
+                            continue
+                        }
+                        if byte == 0x0A
+                            || (byte == 0x0D && (index + 1 >= end || bytes[index + 1] != 0x0A))
+                        {
+                            newlines += 1
+                        }
+                        unquoted.append(byte)
+                        index += 1
+                    } else {
+                        if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+                        unquoted.append(byte)
+                        index += 1
+                    }
+                }
+                cellStarts.append(~cellStart)
+                cellCounts.append(unquoted.count - cellStart)
+                byteCount += unquoted.count - cellStart
+            } else {
+                // An unquoted cell: find its end, eight bytes at a time, and leave it where
+                // it is. A quote inside it is an ordinary character.
+                let cellStart = index
+                while index + 8 <= end {
+                    // Line ends are the only bytes below 0x0E a text cell usually has;
+                    // a tab stops the fast scan too, and the byte loop sorts it out.
+                    let word = ByteScan.word(bytes, at: index)
+                    if ByteScan.hasLess(word, than: 0x0E) || ByteScan.has(word, delimiter) {
+                        break
+                    }
+                    index += 8
+                }
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+                    index += 1
+                }
+                if index == end && !sourceFinished { return .needMoreInput }
+                cellStarts.append(cellStart)
+                cellCounts.append(index - cellStart)
+                byteCount += index - cellStart
+            }
+
+            // After a cell: a delimiter, a line end, or the end of the input.
+            guard index < end else {
+                lineEndAt = nil
+                break
+            }
             let byte = bytes[index]
-            if inQuotes {
-                if byte == quote {
-                    guard index + 1 < end else {
-                        if !sourceFinished { return .needMoreInput }
-                        inQuotes = false
-                        index += 1
-                        continue
-                    }
-                    if bytes[index + 1] == quote {
-                        cellBytes.append(quote)
-                        index += 2
-                    } else {
-                        inQuotes = false
-                        index += 1
-                    }
-                    continue
-                }
-                if byte == 0x0A || (byte == 0x0D && (index + 1 >= end || bytes[index + 1] != 0x0A))
-                {
-                    newlines += 1
-                }
-                cellBytes.append(byte)
-                index += 1
-                continue
-            }
-
             if byte == delimiter {
-                cellEnds.append(cellBytes.count)
-                atCellStart = true
                 index += 1
                 continue
             }
-            if byte == 0x0A || byte == 0x0D {
-                var lineEnd = index + 1
-                if byte == 0x0D {
-                    guard index + 1 < end || sourceFinished else { return .needMoreInput }
-                    if index + 1 < end, bytes[index + 1] == 0x0A {
-                        lineEnd += 1
-                        linesWithCRLF += 1
-                    } else {
-                        linesWithLoneCR += 1
-                    }
+            lineEndAt = index
+            var next = index + 1
+            if byte == 0x0D {
+                guard index + 1 < end || sourceFinished else { return .needMoreInput }
+                if index + 1 < end && bytes[index + 1] == 0x0A {
+                    next += 1
+                    linesWithCRLF += 1
                 } else {
-                    linesWithLF += 1
+                    linesWithLoneCR += 1
                 }
-                return .complete(finishRow(rawEnd: index, next: lineEnd, newlines: newlines + 1))
+            } else {
+                linesWithLF += 1
             }
-            if byte == quote && atCellStart {
-                inQuotes = true
-                atCellStart = false
-                index += 1
-                continue
-            }
-
-            // The common case: run through an unquoted stretch.
-            atCellStart = false
-            var runEnd = index + 1
-            while runEnd < end {
-                let next = bytes[runEnd]
-                if next == delimiter || next == 0x0A || next == 0x0D { break }
-                runEnd += 1
-            }
-            cellBytes.append(contentsOf: bytes.baseAddress! + index, count: runEnd - index)
-            index = runEnd
+            return .complete(
+                finishRow(
+                    unquoted: unquoted, cellStarts: cellStarts, cellCounts: cellCounts,
+                    byteCount: byteCount, rawEnd: lineEndAt ?? index, next: next,
+                    newlines: newlines + 1))
         }
-
-        if inQuotes || !sourceFinished { return .needMoreInput }
-        return .complete(finishRow(rawEnd: end, next: end, newlines: 0))
+        return .complete(
+            finishRow(
+                unquoted: unquoted, cellStarts: cellStarts, cellCounts: cellCounts,
+                byteCount: byteCount, rawEnd: end, next: end, newlines: 0))
     }
 
-    private func finishRow(rawEnd: Int, next: Int, newlines: Int) -> ParsedRow {
-        cellEnds.append(cellBytes.count)
+    private func finishRow(
+        unquoted: GrowableBuffer<UInt8>, cellStarts: GrowableBuffer<Int>,
+        cellCounts: GrowableBuffer<Int>, byteCount: Int, rawEnd: Int, next: Int, newlines: Int
+    ) -> ParsedRow {
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let raw = UnsafeBufferPointer(start: base + start, count: rawEnd - start)
         let line = nextLine
@@ -211,8 +266,9 @@ public final class CSVParser<Source: ByteSource> {
         bytesConsumed += next - start
         start = next
         return ParsedRow(
-            line: line, lineCount: lineCount, cellBytes: cellBytes.contents,
-            cellEnds: cellEnds.contents, raw: raw)
+            line: line, lineCount: lineCount, input: base, unquoted: unquoted.base,
+            cellStarts: cellStarts.contents, cellCounts: cellCounts.contents,
+            byteCount: byteCount, raw: raw)
     }
 
     /// Gives back the first physical line of the row at `start` and resumes after it.
@@ -257,6 +313,15 @@ public final class CSVParser<Source: ByteSource> {
 
     // MARK: - Input
 
+    /// The input buffer, with eight zero bytes after it that are not counted, so that the
+    /// last cell may be read a word at a time.
+    private static func allocateBuffer(byteCount: Int) -> UnsafeMutableRawBufferPointer {
+        let padded = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: byteCount + 8, alignment: 16)
+        padded.initializeMemory(as: UInt8.self, repeating: 0)
+        return UnsafeMutableRawBufferPointer(rebasing: padded[0..<byteCount])
+    }
+
     /// Moves the unparsed bytes to the front of the buffer and reads more after them,
     /// doubling the buffer when a single row fills it.
     private func fill() throws(GlaneurError) {
@@ -270,8 +335,7 @@ public final class CSVParser<Source: ByteSource> {
             end = pending
         }
         if end == buffer.count {
-            let larger = UnsafeMutableRawBufferPointer.allocate(
-                byteCount: buffer.count * 2, alignment: 16)
+            let larger = Self.allocateBuffer(byteCount: buffer.count * 2)
             larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
             buffer.deallocate()
             buffer = larger
@@ -287,7 +351,8 @@ public final class CSVParser<Source: ByteSource> {
 }
 
 /// A manually managed array for the parser's hot loop: no copy-on-write checks, and
-/// pointers into it stay valid until the next append.
+/// pointers into it stay valid until the next append. Eight bytes past the capacity are
+/// allocated too, so that word-at-a-time readers may read past the last element.
 struct GrowableBuffer<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
@@ -295,7 +360,15 @@ struct GrowableBuffer<Element> {
 
     init(capacity: Int) {
         self.capacity = capacity
-        base = .allocate(capacity: capacity)
+        base = Self.allocate(capacity)
+    }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Element> {
+        let padding = (8 + MemoryLayout<Element>.stride - 1) / MemoryLayout<Element>.stride
+        let pointer = UnsafeMutablePointer<Element>.allocate(capacity: capacity + padding)
+        UnsafeMutableRawPointer(pointer + capacity).initializeMemory(
+            as: UInt8.self, repeating: 0, count: padding * MemoryLayout<Element>.stride)
+        return pointer
     }
 
     func deallocate() {
@@ -327,7 +400,7 @@ struct GrowableBuffer<Element> {
     private mutating func grow(toAtLeast needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let larger = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        let larger = Self.allocate(newCapacity)
         larger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = larger

@@ -3,14 +3,16 @@ import GlaneurCore
 /// Reads a delimited file (CSV, TSV, semicolons…) as records, one row at a time.
 public final class CSVRecordReader: RecordReader {
     public private(set) var description: SourceDescription
-    public private(set) var counts = ReadCounts()
+    public internal(set) var counts = ReadCounts()
 
-    private let parser: CSVParser<AnySource>
-    private var decoder: CellDecoder
+    let parser: CSVParser<AnySource>
+    var decoder: CellDecoder
     private var builder: RecordBuilder
-    private var columnCount: Int
-    private var fallbackCells = 0
-    private var pendingRawRows: [[String]] = []
+    var columnCount: Int
+    var fallbackCells = 0
+    var pendingRawRows: [[String]] = []
+    /// The byte-level writer of `writeNextRecord(to:)`, prepared once the header is known.
+    var ndjsonPlan: NDJSONPlan?
 
     /// How much of the file is read to detect its encoding and dialect.
     static let sampleSize = 256 << 10
@@ -97,10 +99,11 @@ public final class CSVRecordReader: RecordReader {
         description.notes += notes
         builder = RecordBuilder(
             mapping: description.mapping, source: description.source, file: description.path)
+        ndjsonPlan = NDJSONPlan(description: description)
     }
 
     /// Without a header, the first row read is already data.
-    private var pendingFirstDataRow: ([String], Int)?
+    var pendingFirstDataRow: ([String], Int)?
 
     // MARK: - Records
 
@@ -121,24 +124,33 @@ public final class CSVRecordReader: RecordReader {
                     counts.blankRows += 1
                     continue
                 }
-                var warnings: [RecordWarning] = []
-                let texts = decodeAll(cells, warnings: &warnings)
-                return item(
-                    cells: texts, line: cells.line, warnings: warnings,
-                    raw: decodeRaw(cells.raw))
+                return item(decoding: cells)
             }
         }
-        if fallbackCells > 0 {
-            description.notes.append(
-                "\(fallbackCells) cells were not valid \(decoder.encoding.rawValue) and were "
-                    + "read as Windows-1252; pass --encoding if that is wrong")
-        }
+        noteFallbacks()
         return nil
     }
 
-    private func item(cells: [String], line: Int, warnings: [RecordWarning], raw: String)
-        -> ReadItem
-    {
+    /// Decodes a parsed row and makes a record or a reject of it.
+    func item(decoding cells: CSVParser<AnySource>.ParsedRow) -> ReadItem {
+        var warnings: [RecordWarning] = []
+        let texts = decodeAll(cells, warnings: &warnings)
+        return item(
+            cells: texts, line: cells.line, warnings: warnings, raw: decodeRaw(cells.raw))
+    }
+
+    /// Tells the user, once the file is read, how many cells needed the fallback decoding.
+    func noteFallbacks() {
+        guard fallbackCells > 0 else { return }
+        description.notes.append(
+            "\(fallbackCells) cells were not valid \(decoder.encoding.rawValue) and were "
+                + "read as Windows-1252; pass --encoding if that is wrong")
+        fallbackCells = 0
+    }
+
+    func item(
+        cells: [String], line: Int, warnings: [RecordWarning], raw: @autoclosure () -> String
+    ) -> ReadItem {
         counts.rows += 1
         let row = counts.rows
         var cells = cells
@@ -160,13 +172,13 @@ public final class CSVRecordReader: RecordReader {
                 Reject(
                     provenance: provenance(row: row, line: line),
                     code: tooMany ? .raggedRow : .shortRow,
-                    message: message, raw: raw))
+                    message: message, raw: raw()))
         }
 
         let columns = description.mapping.columns
         let fields = zip(columns, cells).map { SourceField(name: $0, value: .text($1)) }
         let result = builder.build(
-            fields: fields, row: row, line: line, warnings: warnings, raw: raw)
+            fields: fields, row: row, line: line, warnings: warnings, raw: raw())
         switch result {
         case .record: counts.records += 1
         case .reject: counts.rejects += 1
@@ -174,7 +186,7 @@ public final class CSVRecordReader: RecordReader {
         return result
     }
 
-    private func reject(brokenQuoteAt line: Int, raw: [UInt8], tooLarge: Bool) -> ReadItem {
+    func reject(brokenQuoteAt line: Int, raw: [UInt8], tooLarge: Bool) -> ReadItem {
         counts.rows += 1
         counts.rejects += 1
         let text = raw.withUnsafeBufferPointer { decoder.decode($0).text }
@@ -214,7 +226,7 @@ public final class CSVRecordReader: RecordReader {
 
     // MARK: - Decoding
 
-    private func decodeAll(_ cells: CSVParser<AnySource>.ParsedRow) -> [String] {
+    func decodeAll(_ cells: CSVParser<AnySource>.ParsedRow) -> [String] {
         var ignored: [RecordWarning] = []
         return decodeAll(cells, warnings: &ignored)
     }

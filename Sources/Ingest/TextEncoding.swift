@@ -119,6 +119,21 @@ struct CellDecoder {
         }
     }
 
+    /// Converts a single-byte cell to UTF-8 and hands the bytes to `body`.
+    mutating func transcode(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        scratch.removeAll(keepingCapacity: true)
+        for byte in bytes {
+            if byte < 0x80 {
+                scratch.append(byte)
+            } else {
+                scratch.append(contentsOf: highHalfUTF8[Int(byte - 0x80)])
+            }
+        }
+        scratch.withUnsafeBufferPointer(body)
+    }
+
     private mutating func singleByte(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         scratch.removeAll(keepingCapacity: true)
         for byte in bytes {
