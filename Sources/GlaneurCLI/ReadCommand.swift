@@ -74,23 +74,15 @@ struct ReadRun {
             let reader = try SourceReader.open(path: file, options: options)
             let progress = ProgressLine(file, total: fileSize(file), context: context)
             var writer = JSONWriter(reservingCapacity: 1 << 20)
-            while let item = try reader.next() {
-                switch item {
-                case .record(let record):
-                    record.writeJSON(to: &writer)
-                    writer.byte(0x0A)
-                    if writer.bytes.count >= 1 << 20 {
-                        output.write(writer.bytes)
-                        writer.removeAll()
-                    }
-                case .reject(let reject):
-                    handle(reject)
-                }
-                if reader.counts.rows & 0x3FF == 0 {
+            while let reject = try nextRecord(from: reader, to: &writer) {
+                if let reject { handle(reject) }
+                if writer.count >= 1 << 20 {
+                    output.write(writer)
+                    writer.removeAll()
                     progress.update(done: reader.bytesConsumed, rows: reader.counts.rows)
                 }
             }
-            output.write(writer.bytes)
+            output.write(writer)
             progress.finish()
             summarise(reader)
         } catch {
@@ -99,16 +91,46 @@ struct ReadRun {
         }
     }
 
+    /// Writes the next record as NDJSON; returns nil at the end, `.some(nil)` for a
+    /// record written and `.some(reject)` for a reject.
+    private func nextRecord(from reader: any RecordReader, to writer: inout JSONWriter)
+        throws(GlaneurError) -> Reject??
+    {
+        if let csv = reader as? CSVRecordReader {
+            switch try csv.writeNextRecord(to: &writer) {
+            case .wrote: return .some(nil)
+            case .rejected(let reject): return .some(reject)
+            case .end: return nil
+            }
+        }
+        switch try reader.next() {
+        case .record(let record):
+            record.writeJSON(to: &writer)
+            writer.byte(0x0A)
+            return .some(nil)
+        case .reject(let reject): return .some(reject)
+        case nil: return nil
+        }
+    }
+
     mutating func readRaw(_ file: String, options: ReadOptions) {
         do throws(GlaneurError) {
             let reader = try SourceReader.open(path: file, options: options)
             var writer = JSONWriter(reservingCapacity: 1 << 20)
             var rows = 0
-            let next: () throws(GlaneurError) -> [String]?
+            let next: (inout JSONWriter) throws(GlaneurError) -> Bool
             switch reader {
             case let csv as CSVRecordReader:
-                next = { () throws(GlaneurError) in try csv.nextRawRow() }
-            case let sheet as SpreadsheetRecordReader: next = { sheet.nextRawRow() }
+                next = { (writer: inout JSONWriter) throws(GlaneurError) in
+                    try csv.writeNextRawRow(to: &writer)
+                }
+            case let sheet as SpreadsheetRecordReader:
+                next = { (writer: inout JSONWriter) in
+                    guard let cells = sheet.nextRawRow() else { return false }
+                    writer.strings(cells)
+                    writer.byte(0x0A)
+                    return true
+                }
             default:
                 context.standardError.line(
                     "Error: \(file): --raw reads delimited files and spreadsheets; JSON "
@@ -116,16 +138,14 @@ struct ReadRun {
                 failedFiles.append(file)
                 return
             }
-            while let cells = try next() {
-                writer.strings(cells)
-                writer.byte(0x0A)
+            while try next(&writer) {
                 rows += 1
-                if writer.bytes.count >= 1 << 20 {
-                    output.write(writer.bytes)
+                if writer.count >= 1 << 20 {
+                    output.write(writer)
                     writer.removeAll()
                 }
             }
-            output.write(writer.bytes)
+            output.write(writer)
             filesRead += 1
             if !context.quiet {
                 context.standardError.line("\(file): \(formatCount(rows)) rows written as read")
