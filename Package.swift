@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "Glaneur",
     products: [
-        .executable(name: "glaneur", targets: ["glaneur"]),
+        .executable(name: "glaneur", targets: ["glaneur"])
     ],
     targets: [
         // MARK: - C libraries

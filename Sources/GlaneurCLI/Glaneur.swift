@@ -23,7 +23,8 @@ public enum Glaneur {
 
     static func run(_ words: [String], path: String, standardError: StandardError) -> ExitStatus {
         guard let first = words.first else {
-            report(UsageError("missing command"), command: Root.self, path: path,
+            report(
+                UsageError("missing command"), command: Root.self, path: path,
                 standardError: standardError)
             return .usage
         }
@@ -48,11 +49,13 @@ public enum Glaneur {
         standardError: StandardError
     ) -> ExitStatus {
         guard let word = words.first else {
-            report(UsageError("missing command"), command: parent, path: path,
+            report(
+                UsageError("missing command"), command: parent, path: path,
                 standardError: standardError)
             return .usage
         }
-        if ObjectIdentifier(parent) != ObjectIdentifier(Root.self), word == "-h" || word == "--help" {
+        if ObjectIdentifier(parent) != ObjectIdentifier(Root.self), word == "-h" || word == "--help"
+        {
             print(Help.text(for: parent, path: path), terminator: "")
             return .success
         }
@@ -142,6 +145,6 @@ enum Root: Command {
         """
     static var subcommands: [any Command.Type] { Glaneur.commands }
     static let options: [OptionDefinition] = [
-        .flag("-V", "--version", help: "Show the version."),
+        .flag("-V", "--version", help: "Show the version.")
     ]
 }
