@@ -28,7 +28,9 @@ extension NumberFormat {
             if let width = section.padWidth, let padded = Self.padded(value, width: width) {
                 return Cell(text: padded, number: value)
             }
-            return renderNumber(value, section: section)
+            let cell = renderNumber(value, section: section)
+            // An empty section (`;;;`) hides the value on screen; the data is still wanted.
+            return cell.text.isEmpty && value != 0 ? generalNumberCell(value) : cell
         }
     }
 
@@ -103,11 +105,8 @@ extension NumberFormat {
                 continue
             }
         }
-        if firstDigit == nil, !remaining.isEmpty {
-            // A format with no placeholder at all ("-" for zero, a bare label) shows
-            // only its literals; zero has no digits, any other number keeps them.
-            pieces.insert(String(digitsOf: Array(remaining)), at: 0)
-        }
+        // A section with no placeholder at all ("-" for zero, "TRUE" in LibreOffice's
+        // boolean format) shows only its literals, as spreadsheet programs do.
         return pieces.reversed().joined()
     }
 
