@@ -79,6 +79,39 @@ struct DamagedFileTests {
         #expect(error?.description.contains("checksum") == true)
     }
 
+    @Test func aLargeDeflatedSheetIsCheckedToItsLastByte() throws {
+        // Large enough that the parser pulls it through the inflater in many chunks.
+        let rows = (1...5_000).map { number in
+            "<row r=\"\(number)\"><c r=\"A\(number)\" t=\"inlineStr\"><is><t>Ferme \(number)"
+                + "</t></is></c><c r=\"B\(number)\" s=\"1\"><v>\(number)</v></c></row>"
+        }.joined()
+        var fixture = XLSXFixture(rows: rows)
+        fixture.formats = [.custom("00000")]
+        fixture.zip = ZipWriter.Options(deflate: true)
+        let bytes = fixture.build()
+        let sheet = try Workbook(bytes: bytes, file: "large.xlsx").sheet(at: 0)
+        #expect(sheet.rows.count == 5_000)
+        #expect(sheet.rows.last?.texts == ["Ferme 5000", "05000"])
+        #expect(sheet.text("B42") == "00042")
+
+        // The same archive with the sheet's recorded CRC off by one.
+        var damaged = bytes
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+        // The central directory is at the end: search from there.
+        let entry = try #require(
+            damaged.indices.reversed().first { index in
+                damaged[index...].starts(with: signature)
+                    && damaged[(index + 46)...].starts(with: name)
+            })
+        damaged[entry + 16] ^= 1
+        let error = #expect(throws: SpreadsheetError.self) {
+            try Workbook(bytes: damaged, file: "large.xlsx").sheet(at: 0)
+        }
+        #expect(error?.part == "xl/worksheets/sheet1.xml")
+        #expect(error?.description.contains("checksum") == true)
+    }
+
     @Test func corruptDeflateDataIsAnError() throws {
         var fixture = XLSXFixture(rows: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
         fixture.zip = ZipWriter.Options(deflate: true)
