@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq"),
 
         // MARK: - The model shared by every stage
 
@@ -46,9 +47,11 @@ let package = Package(
             resources: [.copy("Resources/gazetteer")]
         ),
 
+        .target(name: "Store", dependencies: ["GlaneurCore", "SQLiteKit", "CPostgres"]),
+
         // MARK: - Command line
 
-        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest"]),
+        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode", "Store"]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests
@@ -67,6 +70,7 @@ let package = Package(
             dependencies: ["Geocode", "GlaneurCore"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

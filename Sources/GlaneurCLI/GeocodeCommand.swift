@@ -76,7 +76,7 @@ enum GeocodeCommand: Command {
         writer.row(table.columns + resultColumns)
         for (index, cells) in table.rows.enumerated() {
             writer.row(cells + Self.cells(for: results[index]))
-            if writer.count >= 1 << 20 {
+            if writer.bytes.count >= 1 << 20 {
                 output.write(writer.bytes)
                 writer.removeAll()
             }
