@@ -28,7 +28,6 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .systemLibrary(name: "CPostgres", pkgConfig: "libpq"),
 
         // MARK: - The model shared by every stage
 
@@ -47,11 +46,9 @@ let package = Package(
             resources: [.copy("Resources/gazetteer")]
         ),
 
-        .target(name: "Store", dependencies: ["GlaneurCore", "SQLiteKit", "CPostgres"]),
-
         // MARK: - Command line
 
-        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode", "Store"]),
+        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode"]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests
@@ -70,7 +67,6 @@ let package = Package(
             dependencies: ["Geocode", "GlaneurCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]
