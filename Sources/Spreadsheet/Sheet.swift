@@ -54,8 +54,8 @@ public struct Cell: Sendable, Equatable {
     /// number); nil for text, booleans and errors.
     public var number: Double?
     /// Whether the cell is covered by a merged range and `text` is the range's value
-    /// copied from its top-left cell: a title merged across the table fills the whole
-    /// row with copies, which a header detector may want to know.
+    /// copied from its top-left cell (a header merged over two columns names both; the
+    /// second is the copy).
     public var isMergedCopy: Bool
 
     public init(

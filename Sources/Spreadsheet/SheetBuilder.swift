@@ -75,10 +75,13 @@ struct SheetBuilder {
     }
 
     /// Copies each merged range's value (its top-left cell) into every cell it covers, so
-    /// that a header merged across two columns names both.
+    /// that a header merged across two columns names both, and a producer's name merged
+    /// down over its product rows is on each of them.
     ///
-    /// A range is clipped to the sheet's data: a whole-row or whole-column merge must not
-    /// create a million rows.
+    /// A range that is alone on its rows (a title merged across the top of the table) is
+    /// left as one cell: copied, it would look like a header or a row of data to whoever
+    /// reads the rows next. A range is also clipped to the sheet's data, so that a
+    /// whole-row or whole-column merge does not create a million rows.
     private mutating func fillMergedRanges() {
         guard let lastRow = rows.last?.number else { return }
         let lastColumn = rows.map(\.cells.count).max() ?? 0
@@ -99,6 +102,11 @@ struct SheetBuilder {
             let rowEnd = min(range.lastRow, lastRow)
             let columnEnd = min(range.lastColumn, lastColumn)
             guard range.firstRow <= rowEnd, range.firstColumn <= columnEnd else { continue }
+            if range.lastColumn > range.firstColumn,
+                isAloneOnItsRows(range, rowEnd: rowEnd, indexByNumber: indexByNumber)
+            {
+                continue
+            }
             for rowNumber in range.firstRow...rowEnd {
                 let index: Int
                 if let existing = indexByNumber[rowNumber] {
@@ -123,6 +131,20 @@ struct SheetBuilder {
         if added {
             rows.sort { $0.number < $1.number }
         }
+    }
+
+    /// Whether no row that the range covers has a value outside the range's columns.
+    private func isAloneOnItsRows(
+        _ range: MergedRange, rowEnd: Int, indexByNumber: [Int: Int]
+    ) -> Bool {
+        for rowNumber in range.firstRow...rowEnd {
+            guard let index = indexByNumber[rowNumber] else { continue }
+            for (offset, cell) in rows[index].cells.enumerated() where !cell.text.isEmpty {
+                let column = offset + 1
+                if column < range.firstColumn || column > range.lastColumn { return false }
+            }
+        }
+        return true
     }
 }
 

@@ -109,6 +109,7 @@ struct ODSReaderTests {
         #expect(sheet.grid == [["Rucher   Saint-Jean\n2 rue\tdu\nMoulin", "site"]])
     }
 
+    /// Merged headers and merged names are copied; a title alone on its row is not.
     @Test func mergedCellsCopyTheirValueIntoCoveredCells() throws {
         let rows = """
             <table:table-row>\
@@ -117,6 +118,11 @@ struct ODSReaderTests {
             <table:covered-table-cell table:number-columns-repeated="2">\
             <text:p>hidden</text:p></table:covered-table-cell>\
             </table:table-row>\
+            <table:table-row>\
+            \(Self.cell("office:value-type=\"string\"", "<text:p>Nom</text:p>"))\
+            \(Self.cell("table:number-columns-spanned=\"2\" office:value-type=\"string\"",
+                        "<text:p>Produits</text:p>"))\
+            <table:covered-table-cell/></table:table-row>\
             <table:table-row>\
             \(Self.cell("table:number-rows-spanned=\"2\" office:value-type=\"string\"",
                         "<text:p>Ferme</text:p>"))\
@@ -130,7 +136,8 @@ struct ODSReaderTests {
         let sheet = try ODSFixture(("S", rows)).open().sheet(at: 0)
         #expect(
             sheet.grid == [
-                ["Liste", "Liste", "Liste"], ["Ferme", "lait", "bio"], ["Ferme", "miel"],
+                ["Liste"], ["Nom", "Produits", "Produits"], ["Ferme", "lait", "bio"],
+                ["Ferme", "miel"],
             ])
     }
 
