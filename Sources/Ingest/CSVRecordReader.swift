@@ -24,6 +24,7 @@ public final class CSVRecordReader: RecordReader {
         // from its start (those bytes included) through the same parser.
         let (sample, isComplete) = try Self.readSample(from: file)
         let detected = Self.encoding(of: sample, isComplete: isComplete, forced: options.encoding)
+        try Self.refuseBinary(sample, encoding: detected.encoding, path: path)
         let body = Array(sample.dropFirst(detected.byteOrderMarkLength))
         let utf8Sample = Self.utf8View(
             of: body, encoding: detected.encoding, isComplete: isComplete)
@@ -300,6 +301,31 @@ public final class CSVRecordReader: RecordReader {
             result += block
         }
         return result
+    }
+
+    /// Text has few control characters besides tabs and line ends; a file with many is an
+    /// image, an archive or an old Excel workbook, and parsing it would only make rejects.
+    private static func refuseBinary(_ sample: [UInt8], encoding: TextEncoding, path: String)
+        throws(GlaneurError)
+    {
+        guard encoding != .utf16LittleEndian, encoding != .utf16BigEndian else { return }
+        if sample.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) || sample.starts(with: [0x50, 0x4B]) {
+            throw GlaneurError.unreadable(
+                path: path, location: nil,
+                reason: "a binary workbook or archive, not delimited text; for a spreadsheet "
+                    + "pass --format xlsx or ods, or export it as CSV")
+        }
+        let controls = sample.prefix(65536).filter {
+            $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D
+        }.count
+        // A stray NUL or two is a damaged text file, read with warnings; one control byte
+        // in twenty is no text at all.
+        if controls >= 16 && controls * 20 > min(sample.count, 65536) {
+            throw GlaneurError.unreadable(
+                path: path, location: nil,
+                reason: "\(controls) control bytes in the first \(min(sample.count, 65536)) "
+                    + "bytes: this is not a text file; pass --encoding if it is text after all")
+        }
     }
 
     static func sourceName(of path: String) -> String {

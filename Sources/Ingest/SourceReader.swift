@@ -39,6 +39,12 @@ public enum SourceReader {
 
         var file = try FileSource(path: path)
         let head = try readBlock(from: &file, count: 4096)
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw GlaneurError.unreadable(
+                path: path, location: nil,
+                reason: "an old Excel (.xls) or password-protected workbook; save it as "
+                    + ".xlsx without a password, or export it as CSV")
+        }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw GlaneurError.unreadable(
                 path: path, location: nil,

@@ -159,6 +159,17 @@ struct CSVRecordReaderTests {
         #expect(rows == [["Titre", "", ""], ["Nom", "CP", "Ville"], ["A;B", "5000", "Namur"]])
     }
 
+    @Test func binaryFilesAreRefusedWithAReason() throws {
+        let directory = try TemporaryDirectory()
+        let xls = try directory.file("old.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        let error = #expect(throws: GlaneurError.self) { try SourceReader.open(path: xls) }
+        #expect(error?.description.contains("old Excel (.xls)") == true)
+
+        let image = try directory.file("photo.csv", (0..<4096).map { UInt8($0 % 256) })
+        let binary = #expect(throws: GlaneurError.self) { try SourceReader.open(path: image) }
+        #expect(binary?.description.contains("not a text file") == true)
+    }
+
     @Test func aMillionCellsInSmallMemory() throws {
         // Many rows through a small block: the buffer must not grow with the file.
         let directory = try TemporaryDirectory()

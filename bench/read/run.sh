@@ -5,7 +5,8 @@
 #   bench/read/run.sh [ROWS] [PYTHON]
 #
 # ROWS defaults to 1000000; PYTHON is an interpreter with duckdb installed (default
-# python3). Peak memory is the maximum resident set size from /usr/bin/time.
+# python3). Peak memory is the maximum resident set size from /usr/bin/time. Set GLANEUR
+# to a glaneur binary to measure it instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows="${1:-1000000}"
@@ -13,8 +14,11 @@ python="${2:-python3}"
 work="${TMPDIR:-/tmp}/glaneur-bench-read"
 mkdir -p "$work"
 
-swift build -c release --product glaneur >&2
-glaneur="$(swift build -c release --show-bin-path)/glaneur"
+if [ -z "${GLANEUR:-}" ]; then
+    swift build -c release --product glaneur >&2
+    GLANEUR="$(swift build -c release --show-bin-path)/glaneur"
+fi
+glaneur="$GLANEUR"
 
 file="$work/producers-$rows.csv"
 [ -f "$file" ] || python3 bench/read/make_big_csv.py --rows "$rows" --out "$file"
