@@ -208,8 +208,10 @@ struct ReadRun {
         if filesRead > 1 || !failedFiles.isEmpty {
             context.standardError.line(
                 "Total: \(formatCount(total.rows)) rows read = \(formatCount(total.records)) "
-                    + "records + \(formatCount(total.rejects)) rejects, in \(filesRead) files"
-                    + (failedFiles.isEmpty ? "" : "; \(failedFiles.count) files could not be read"))
+                    + "records + \(formatCount(total.rejects)) rejects, in "
+                    + counted(filesRead, "file")
+                    + (failedFiles.isEmpty
+                        ? "" : "; \(counted(failedFiles.count, "file")) could not be read"))
         }
     }
 }
@@ -242,6 +244,11 @@ final class RejectsFile {
         writer.removeAll()
         try output.close()
     }
+}
+
+/// "1 file", "3 files".
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(formatCount(count)) \(noun)\(count == 1 ? "" : "s")"
 }
 
 /// The size of a regular file, for progress; nil for standard input or a pipe.

@@ -22,7 +22,9 @@ public final class SpreadsheetRecordReader: RecordReader {
             workbook = try Workbook(path: path)
             sheet = try Self.sheet(in: workbook, named: options.sheet)
         } catch {
-            throw GlaneurError.unreadable(path: path, location: nil, reason: error.description)
+            // The error names the file already; only the archive part is added.
+            let reason = error.part.map { "\($0): \(error.reason)" } ?? error.reason
+            throw GlaneurError.unreadable(path: path, location: nil, reason: reason)
         }
 
         let nonBlank = sheet.rows.filter { row in
@@ -58,7 +60,7 @@ public final class SpreadsheetRecordReader: RecordReader {
 
         let source = options.sourceName ?? CSVRecordReader.sourceName(of: path)
         let mapping = try HeaderMapping(columns: columns, overrides: options.columnOverrides)
-        let format: InputFormat = path.lowercased().hasSuffix(".ods") ? .ods : .xlsx
+        let format: InputFormat = workbook.format == .ods ? .ods : .xlsx
         description = SourceDescription(
             path: path, source: source, format: options.format ?? format, encoding: nil,
             dialect: nil,

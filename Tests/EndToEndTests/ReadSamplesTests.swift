@@ -92,6 +92,31 @@ struct ReadSamplesTests {
             ])
     }
 
+    @Test(arguments: ["libreoffice-producers.xlsx", "libreoffice-producers.ods"])
+    func spreadsheetsAreReadLikeAnyFile(_ name: String) throws {
+        let path = GlaneurProcess.packageRoot
+            .appendingPathComponent("Tests/SpreadsheetTests/Fixtures/\(name)").path
+        let result = try GlaneurProcess.run(["read", path])
+        #expect(result.status == 0)
+        #expect(
+            result.standardError.contains("3 rows = 3 records + 0 rejects (skipped 1 title rows)"))
+        // A postcode stored as a number formatted 00000 keeps its leading zero.
+        #expect(result.standardOutput.contains("\"postcode\":\"01000\""))
+        #expect(result.standardOutput.contains("\"line\":3"))
+        #expect(result.standardOutput.contains("written-form-unknown"))
+    }
+
+    @Test func passwordProtectedWorkbookIsAClearFailure() throws {
+        let path = GlaneurProcess.packageRoot
+            .appendingPathComponent(
+                "Tests/SpreadsheetTests/Fixtures/libreoffice-password-secret.ods"
+            )
+            .path
+        let result = try GlaneurProcess.run(["read", path])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("password-protected"))
+    }
+
     @Test func mappingOverrideFromTheCommandLine() throws {
         let folder = try ScratchFolder()
         let path = try folder.write(
