@@ -21,6 +21,14 @@ enum GeocodeCommand: Command {
         use in ~/.cache/glaneur/gazetteer.sqlite, or in the file --gazetteer names.
 
         --explain shows the candidates for one address and why the winner won.
+
+        --online sends the rows the gazetteer could not place as precisely as they allow
+        (a house number without street data, say) to web geocoders, in the order given:
+        'ban' (the French BAN API or any addok server), 'nominatim' (structured search,
+        one request a second, with --user-agent), 'photon'. Their answers are cached in
+        ~/.cache/glaneur/geocode-cache.sqlite (or --cache), so an interrupted run resumes
+        without asking twice. An online answer replaces the offline one only when it is
+        more precise, lies in the address's country and near its locality.
         """
     static let options: [OptionDefinition] = [
         .value("-o", "--output", name: "FILE", help: "Write the table here (default: stdout)."),
@@ -30,6 +38,20 @@ enum GeocodeCommand: Command {
             help: "The gazetteer store (default: $GLANEUR_GAZETTEER or "
                 + "~/.cache/glaneur/gazetteer.sqlite)."),
         .value("--threads", name: "N", help: "Threads to geocode with (default: all cores)."),
+        .value("--online", name: "PROVIDERS",
+            help: "Ask web geocoders for what the gazetteer cannot place: ban, nominatim, "
+                + "photon (comma-separated, in order)."),
+        .value("--ban-url", name: "URL",
+            help: "BAN/addok base URL (default: https://api-adresse.data.gouv.fr)."),
+        .value("--nominatim-url", name: "URL",
+            help: "Nominatim base URL (default: https://nominatim.openstreetmap.org)."),
+        .value("--photon-url", name: "URL",
+            help: "Photon base URL (default: https://photon.komoot.io)."),
+        .value("--rate", name: "N", help: "Requests per second to each provider "
+            + "(default: BAN 50, Nominatim 1, Photon 5)."),
+        .value("--user-agent", name: "TEXT",
+            help: "User-Agent sent to web geocoders (Nominatim requires a real one)."),
+        .value("--cache", name: "FILE", help: "Cache of online answers (SQLite)."),
     ] + InputOptions.definitions
 
     static let resultColumns = [
@@ -43,7 +65,14 @@ enum GeocodeCommand: Command {
                 throw UsageError("--explain takes the address itself; give no input file")
             }
             let geocoder = try openGeocoder(arguments, context: context)
-            let result = geocoder.geocode(AddressQuery(freeText: address), explain: true)
+            var result = geocoder.geocode(AddressQuery(freeText: address), explain: true)
+            let online = try onlineGeocoders(arguments)
+            if !online.isEmpty {
+                let candidates = result.candidates
+                result = CascadeGeocoder(offline: geocoder, online: online)
+                    .geocode(AddressQuery(freeText: address))
+                result.candidates = candidates
+            }
             let output = try OutputFile(path: arguments.value("--output") ?? "-")
             output.write(Array(Explanation.text(for: address, result: result).utf8))
             try output.close()
@@ -61,6 +90,7 @@ enum GeocodeCommand: Command {
             return count
         } ?? ProcessInfo.processInfo.activeProcessorCount
 
+        let online = try onlineGeocoders(arguments)
         // Read every row first: geocoding runs on all cores over the whole table.
         let path = arguments.positionals[0]
         let table = try InputTable.read(
@@ -68,14 +98,21 @@ enum GeocodeCommand: Command {
         let geocoder = try openGeocoder(arguments, context: context)
 
         let started = Date()
-        let results = geocoder.geocode(table.queries, threads: threads)
+        let results = online.isEmpty
+            ? geocoder.geocode(table.queries, threads: threads)
+            : CascadeGeocoder(offline: geocoder, online: online)
+                .geocode(table.queries, threads: threads)
         let elapsed = Date().timeIntervalSince(started)
 
         let output = try OutputFile(path: arguments.value("--output") ?? "-")
         var writer = CSVWriter()
         writer.row(table.columns + resultColumns)
         for (index, cells) in table.rows.enumerated() {
-            writer.row(cells + Self.cells(for: results[index]))
+            var result = results[index]
+            if let message = table.rejects[index], result.precision == .none {
+                result.reason = "not read: \(message)"
+            }
+            writer.row(cells + Self.cells(for: result))
             if writer.bytes.count >= 1 << 20 {
                 output.write(writer.bytes)
                 writer.removeAll()
@@ -96,6 +133,46 @@ enum GeocodeCommand: Command {
         let store = try GazetteerStore(
             path: arguments.value("--gazetteer") ?? GazetteerStore.defaultPath)
         return try OfflineGeocoder(store: store)
+    }
+
+    /// The online providers asked for with --online, in order.
+    private static func onlineGeocoders(_ arguments: ParsedArguments) throws
+        -> [OnlineGeocoder]
+    {
+        guard let list = arguments.value("--online") else { return [] }
+        let rate = try arguments.value("--rate").map { text throws(UsageError) in
+            guard let value = Double(text), value > 0 else {
+                throw UsageError("--rate takes a number of requests per second, not '\(text)'")
+            }
+            return value
+        }
+        let cache = try GeocodeCache(path: arguments.value("--cache") ?? GeocodeCache.defaultPath)
+        let userAgent = arguments.value("--user-agent") ?? "glaneur/\(Glaneur.version)"
+        return try list.split(separator: ",").map { name throws(UsageError) in
+            let provider: any OnlineProvider
+            switch name.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "ban", "addok":
+                provider = BANProvider(
+                    baseURL: arguments.value("--ban-url") ?? "https://api-adresse.data.gouv.fr",
+                    requestsPerSecond: rate ?? 50)
+            case "nominatim":
+                provider = NominatimProvider(
+                    baseURL: arguments.value("--nominatim-url")
+                        ?? "https://nominatim.openstreetmap.org",
+                    requestsPerSecond: rate ?? 1)
+            case "photon":
+                provider = PhotonProvider(
+                    baseURL: arguments.value("--photon-url") ?? "https://photon.komoot.io",
+                    requestsPerSecond: rate ?? 5)
+            default:
+                throw UsageError(
+                    "unknown provider '\(name)' in --online; use ban, nominatim or photon",
+                    suggestion: ArgumentParser.closest(
+                        to: String(name), among: ["ban", "nominatim", "photon"]
+                    ).map { "'\($0)'" })
+            }
+            return OnlineGeocoder(provider: provider, cache: cache, userAgent: userAgent)
+        }
     }
 
     static func cells(for result: GeocodeResult) -> [String] {
@@ -134,6 +211,8 @@ struct InputTable {
     var columns: [String] = []
     var rows: [[String]] = []
     var queries: [AddressQuery] = []
+    /// Why ingest rejected a row, by row index.
+    var rejects: [Int: String] = [:]
 
     static func read(path: String, options: ReadOptions) throws -> InputTable {
         let reader = try SourceReader.open(path: path, options: options)
@@ -161,15 +240,77 @@ struct InputTable {
                 table.rows.append(cells)
                 table.queries.append(AddressQuery(record: record))
             case .reject(let reject):
-                // A row that ingest rejects (a missing name, a ragged row) still gets a
-                // line: it cannot be placed, and the reason says why.
+                // Geocoding needs no producer name: a row rejected only for that is read
+                // back from its raw text. Any other reject still gets its line, unplaced.
                 var cells = [String](repeating: "", count: table.columns.count)
-                if !cells.isEmpty { cells[0] = reject.raw }
+                var query = AddressQuery()
+                if reject.code == .missingName, let dialect = reader.description.dialect {
+                    let raw = splitRow(reject.raw, delimiter: dialect.delimiter,
+                                       quote: dialect.quote)
+                    for (index, cell) in raw.enumerated() where index < cells.count {
+                        cells[index] = cell
+                    }
+                    query = AddressQuery(cells: cells, mapping: reader.description.mapping)
+                } else if !cells.isEmpty {
+                    cells[0] = reject.raw
+                }
                 table.rows.append(cells)
-                table.queries.append(AddressQuery())
+                table.queries.append(query)
+                table.rejects[table.rows.count - 1] = reject.message
             }
         }
         return table
+    }
+}
+
+/// The cells of one delimited row (quoted cells may hold delimiters and doubled quotes).
+private func splitRow(_ text: String, delimiter: UInt8, quote: UInt8) -> [String] {
+    var cells: [String] = []
+    var cell: [UInt8] = []
+    var quoted = false
+    var bytes = Array(text.utf8)
+    while bytes.last == 0x0A || bytes.last == 0x0D { bytes.removeLast() }
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        index += 1
+        if quoted {
+            if byte == quote {
+                if index < bytes.count, bytes[index] == quote {
+                    cell.append(byte)
+                    index += 1
+                } else {
+                    quoted = false
+                }
+            } else {
+                cell.append(byte)
+            }
+        } else if byte == quote, cell.isEmpty {
+            quoted = true
+        } else if byte == delimiter {
+            cells.append(String(decoding: cell, as: UTF8.self))
+            cell.removeAll()
+        } else {
+            cell.append(byte)
+        }
+    }
+    cells.append(String(decoding: cell, as: UTF8.self))
+    return cells
+}
+
+extension AddressQuery {
+    /// The address fields of a row's cells, by the header mapping.
+    init(cells: [String], mapping: HeaderMapping) {
+        func value(_ field: Field) -> String? {
+            let values = mapping.columns(for: field).compactMap { index in
+                index < cells.count && !cells[index].isEmpty ? cells[index] : nil
+            }
+            return values.isEmpty ? nil : values.joined(separator: " ")
+        }
+        self.init(
+            street: value(.street), houseNumber: value(.houseNumber), box: value(.box),
+            postcode: value(.postcode), locality: value(.locality), country: value(.country),
+            freeText: value(.address))
     }
 }
 

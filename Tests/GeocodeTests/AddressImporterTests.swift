@@ -65,7 +65,8 @@ import Testing
         let (geocoder, summary, _, folder) = try importing("gebaeudeadressen.csv", as: .ch)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(summary.addresses == 3)
-        let result = geocoder.geocode(AddressQuery(freeText: "Christoph Merian-Platz 8, 4052 Basel"))
+        let result = geocoder.geocode(
+            AddressQuery(freeText: "Christoph Merian-Platz 8, 4052 Basel"))
         #expect(result.precision == .housenumber, "\(result.steps)")
         let latitude = try #require(result.latitude)
         let longitude = try #require(result.longitude)

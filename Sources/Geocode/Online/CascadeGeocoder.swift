@@ -50,6 +50,7 @@ public final class CascadeGeocoder: Sendable {
 
     /// Whether the row could be placed more precisely than the gazetteer did.
     func needsOnline(_ query: AddressQuery, _ result: GeocodeResult) -> Bool {
+        guard !query.isEmpty else { return false }
         let prepared = PreparedQuery(query)
         let possible: Precision = prepared.houseNumber != nil && prepared.street != nil
             ? .housenumber : prepared.street != nil ? .street : .locality
@@ -128,8 +129,11 @@ public final class CascadeGeocoder: Sendable {
         let street = prepared.street.map { street in
             [prepared.houseNumber, street].compactMap { $0 }.joined(separator: " ")
         }
-        let text = query.freeText
-            ?? [street, prepared.postcode, locality].compactMap { $0 }.joined(separator: " ")
+        // The parsed form, number first: the BAN engine reads a number as a house number
+        // only before the street ("45 Grande Rue", not "Grande Rue 45").
+        let text = street != nil || query.freeText == nil
+            ? [street, prepared.postcode, locality].compactMap { $0 }.joined(separator: " ")
+            : query.freeText ?? ""
         return OnlineQuery(
             text: text, street: prepared.street, houseNumber: prepared.houseNumber,
             // A postcode the gazetteer had to correct would filter the right answer out.

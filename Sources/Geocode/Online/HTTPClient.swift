@@ -50,7 +50,8 @@ public enum HTTPClient {
         glaneur_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         glaneur_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         glaneur_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-        glaneur_curl_set_write_function(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+        glaneur_curl_set_write_function(handle, CURLOPT_WRITEFUNCTION) {
+            data, size, count, context in
             guard let data, let context else { return 0 }
             let collector = Unmanaged<Collector>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
@@ -60,7 +61,8 @@ public enum HTTPClient {
             return length
         }
         glaneur_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
-        glaneur_curl_set_write_function(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+        glaneur_curl_set_write_function(handle, CURLOPT_HEADERFUNCTION) {
+            data, size, count, context in
             guard let data, let context else { return 0 }
             let collector = Unmanaged<Collector>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
@@ -85,7 +87,8 @@ public enum HTTPClient {
             // COPYPOSTFIELDS copies the bytes, which only live during this call.
             body.withUnsafeBytes { bytes in
                 _ = glaneur_curl_set_pointer(
-                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    handle, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
         }
 
