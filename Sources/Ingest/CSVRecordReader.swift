@@ -66,6 +66,8 @@ public final class CSVRecordReader: RecordReader {
             case .cells(let cells):
                 if cells.isBlank {
                     counts.blankRows += 1
+                    // `read --raw` shows `;;;` rows, not empty lines.
+                    if !cells.raw.isEmpty { pendingRawRows.append(decodeAll(cells)) }
                     continue
                 }
                 let texts = decodeAll(cells)
