@@ -57,17 +57,21 @@ import Testing
     /// The fast path must give libphonenumber's own answers: compare it with the library's
     /// text parser (and its IsValidNumber) over many spellings of many numbers.
     @Test func fastPathAgreesWithTheLibraryParser() {
-        var generator = SystemRandomNumberGenerator()
+        // A fixed seed: a failure names a spelling that fails again on the next run.
+        var generator = SplitMix64(seed: 2026)
         var compared = 0
         let regions = ["BE", "FR", "CH", "LU"]
-        for _ in 0..<400 {
+        for _ in 0..<1500 {
             let region = regions.randomElement(using: &generator) ?? "BE"
             let digits = (0..<9).map { _ in String(Int.random(in: 0...9, using: &generator)) }
+            let leads = ["4", "8", "2", "6", "7", "3", "9", "1"]
             let national =
-                ["4", "8", "2", "6", "7", "3", "9", "1"].randomElement()! + digits.joined()
-            let lengths = region == "BE" ? [8, 9] : region == "LU" ? [8, 9] : [9]
-            let body = String(national.prefix(lengths.randomElement()!))
-            let code = ["BE": "32", "FR": "33", "CH": "41", "LU": "352"][region]!
+                leads[Int.random(in: 0..<leads.count, using: &generator)]
+                + digits.joined()
+            let length =
+                region == "FR" || region == "CH" ? 9 : Int.random(in: 8...9, using: &generator)
+            let body = String(national.prefix(length))
+            let code = ["BE": "32", "FR": "33", "CH": "41", "LU": "352"][region] ?? "32"
             let spellings =
                 region == "LU"
                 ? [body, "+352 " + body, "00352 " + body]
@@ -162,5 +166,22 @@ import Testing
     @Test func aBelgianRowReadsNineDigitsAsAnEnterpriseNumber() {
         #expect(CompanyNumbers.parse("403170701", country: "BE").kind == .belgianEnterprise)
         #expect(CompanyNumbers.parse("732829320", country: "FR").kind == .siren)
+    }
+}
+
+/// A small seeded generator (SplitMix64) for reproducible random cases.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

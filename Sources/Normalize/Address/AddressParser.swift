@@ -89,8 +89,21 @@ public enum AddressParser {
     /// Splits on white space and commas; commas carry no meaning once the order is known.
     static func tokenize(_ line: String) -> [Token] {
         var tokens: [Token] = []
-        for piece in line.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }) {
-            tokens.append(Token(String(piece)))
+        var line = line
+        line.withUTF8 { bytes in
+            var start = 0
+            for index in 0...bytes.count {
+                let separator =
+                    index == bytes.count || bytes[index] == UInt8(ascii: " ")
+                    || bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: ";")
+                    || bytes[index] == UInt8(ascii: "\t")
+                guard separator else { continue }
+                if index > start {
+                    let piece = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    tokens.append(Token(String(decoding: piece, as: UTF8.self)))
+                }
+                start = index + 1
+            }
         }
         return tokens
     }

@@ -87,8 +87,17 @@ public enum Emails {
             !local.contains("..")
         else { return false }
         return local.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || "!#$%&'*+/=?^_`{|}~.-".unicodeScalars.contains(scalar)
+            isLetterOrDigit(scalar) || "!#$%&'*+/=?^_`{|}~.-".unicodeScalars.contains(scalar)
+        }
+    }
+
+    /// ASCII letters and digits checked directly; other scalars by their properties.
+    @inline(__always)
+    static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case 0..<0x80: return false
+        default: return scalar.properties.isAlphabetic
         }
     }
 
@@ -99,9 +108,7 @@ public enum Emails {
         else { return false }
         return labels.allSatisfy { label in
             !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.unicodeScalars.allSatisfy {
-                    $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
-                }
+                && label.unicodeScalars.allSatisfy { isLetterOrDigit($0) || $0 == "-" }
         }
     }
 }

@@ -234,6 +234,9 @@ public enum PhoneNumbers {
         guard let code = callingCode, rest.count >= 4, rest.count <= 13, rest.first != 0 else {
             return nil
         }
+        // Luxembourg numbers opening with a "15xx" carrier code, written nationally or
+        // internationally, lose it in libphonenumber's parser: leave them to it.
+        if code == 352, rest.starts(with: [1, 5]) { return nil }
         var national: UInt64 = 0
         for digit in rest { national = national * 10 + UInt64(digit) }
         return (code, national)

@@ -164,7 +164,7 @@ public enum LegalForms {
     /// - parameter country: the record's country; it picks "Sàrl" over "SARL" in
     ///   Switzerland and Luxembourg.
     public static func extract(from name: String, country: String? = nil) -> Extraction {
-        var words = name.split(separator: " ").map(String.init)
+        var words = name.spaceSeparatedWords
         guard !words.isEmpty else { return Extraction(name: name) }
         // The compact spelling of each word ("S.P.R.L." gives "sprl"), nil for words too
         // long to be a form: most names are rejected here without allocating more.
@@ -221,7 +221,7 @@ public enum LegalForms {
     /// The canonical form of a spelling, without looking at a name ("s.p.r.l." gives
     /// SPRL), for a legal-form column of its own.
     public static func form(_ text: String, country: String? = nil) -> LegalForm? {
-        let words = text.split(separator: " ").map(String.init)
+        let words = text.spaceSeparatedWords
         guard !words.isEmpty, words.count <= 4 else { return nil }
         var compact = ""
         for word in words {

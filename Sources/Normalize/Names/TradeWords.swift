@@ -42,7 +42,7 @@ public enum TradeWords {
     /// The generic words a name holds, folded, in order: "La Ferme du Bois Joli" gives
     /// ["ferme"].
     public static func genericWords(in name: String) -> [String] {
-        MatchKeys.fold(name).split(separator: " ").map(String.init).filter(generic.contains)
+        MatchKeys.fold(name).spaceSeparatedWords.filter(generic.contains)
     }
 
     /// The name key (`MatchKeys.name`) without generic words: what really tells two
@@ -53,7 +53,7 @@ public enum TradeWords {
 
     /// The distinctive key from a name key already computed (`MatchKeys.name`).
     public static func distinctiveKey(nameKey key: String) -> String {
-        let tokens = key.split(separator: " ").filter { !generic.contains(String($0)) }
+        let tokens = key.spaceSeparatedWords.filter { !generic.contains($0) }
         return tokens.isEmpty ? key : tokens.joined(separator: " ")
     }
 }

@@ -218,33 +218,35 @@ public enum ProductVocabulary {
     /// The terms of a free-text list: separators `,` `;` `/` `+` `|` `•`, spaced dashes,
     /// and the words "et", "en", "and", "und" between two terms.
     public static func terms(in list: String) -> [String] {
+        // Cut at separators, scalar by scalar; a dash is a separator only between spaces.
         var pieces: [String] = []
-        var current = ""
-        var characters = Array(list)
-        characters.append(",")
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            let spacedDash =
-                (character == "-" || character == "–") && index > 0
-                && characters[index - 1] == " " && index + 1 < characters.count
-                && characters[index + 1] == " "
-            if ",;/+|•\n".contains(character) || spacedDash {
-                pieces.append(current)
-                current = ""
-            } else {
-                current.append(character)
+        var current = String.UnicodeScalarView()
+        let scalars = Array(list.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let separator: Bool
+            switch scalar {
+            case ",", ";", "/", "+", "|", "•", "\n": separator = true
+            case "-", "–":
+                separator =
+                    index > 0 && scalars[index - 1] == " "
+                    && index + 1 < scalars.count && scalars[index + 1] == " "
+            default: separator = false
             }
-            index += 1
+            if separator {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
         }
+        pieces.append(String(current))
         return pieces.flatMap { piece -> [String] in
             // "pain et farine", "brood en bloem": a conjunction between two known terms.
-            let words = piece.split(separator: " ").map(String.init)
+            guard piece.utf8.contains(0x20) else { return [piece] }
+            let words = piece.spaceSeparatedWords
             if let conjunction = words.firstIndex(where: {
                 ["et", "en", "and", "und"].contains($0)
-            }),
-                conjunction > 0, conjunction < words.count - 1
-            {
+            }), conjunction > 0, conjunction < words.count - 1 {
                 let left = words[..<conjunction].joined(separator: " ")
                 let right = words[(conjunction + 1)...].joined(separator: " ")
                 if lookup(MatchKeys.fold(left)) != nil, lookup(MatchKeys.fold(right)) != nil {
@@ -270,7 +272,7 @@ public enum ProductVocabulary {
         }
         if let index = phrases[folded] { return found(index, "exact") }
 
-        let words = folded.split(separator: " ").map(String.init)
+        let words = folded.spaceSeparatedWords
         let core = words.filter { !qualifiers.contains($0) }
         let coreText = core.joined(separator: " ")
         if !core.isEmpty, let index = phrases[coreText] { return found(index, "exact") }

@@ -91,10 +91,10 @@ public struct NDJSONNormalizer: Sendable {
 
             // Keep the last, unfinished line for the next block.
             guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-            let lines = pending[...lastNewline]
-            let result = normalize(lines: Array(lines), firstLine: firstLine, caches: caches)
+            let result = normalize(
+                lines: pending, count: lastNewline + 1, firstLine: firstLine, caches: caches)
             firstLine += result.lineCount
-            for bytes in result.outputs { output.write(bytes) }
+            for slice in 0..<result.slices { output.write(caches.writer(slice).bytes) }
             summary.merge(result.summary)
             pending.removeSubrange(...lastNewline)
             progress?(bytesDone, summary.records)
@@ -102,20 +102,23 @@ public struct NDJSONNormalizer: Sendable {
         summary.cacheHits = caches.hits
         summary.cacheLookups = caches.lookups
         if !pending.isEmpty {
-            let result = normalize(lines: pending, firstLine: firstLine, caches: caches)
-            for bytes in result.outputs { output.write(bytes) }
+            let result = normalize(
+                lines: pending, count: pending.count, firstLine: firstLine, caches: caches)
+            for slice in 0..<result.slices { output.write(caches.writer(slice).bytes) }
             summary.merge(result.summary)
         }
         return summary
     }
 
     /// Normalises a block of whole lines on all threads.
-    func normalize(lines block: [UInt8], firstLine: Int, caches: SliceCaches)
-        -> (outputs: [[UInt8]], summary: NormalizationSummary, lineCount: Int)
+    /// Normalises the first `count` bytes of `block`, whole lines, on all threads; the
+    /// output of slice `i` is left in `caches.writer(i)`.
+    func normalize(lines block: [UInt8], count: Int, firstLine: Int, caches: SliceCaches)
+        -> (slices: Int, summary: NormalizationSummary, lineCount: Int)
     {
         // Line boundaries, then one slice of lines per thread.
         var lineStarts: [Int] = [0]
-        for index in block.indices where block[index] == 0x0A && index + 1 < block.count {
+        for index in 0..<count where block[index] == 0x0A && index + 1 < count {
             lineStarts.append(index + 1)
         }
         let starts = lineStarts
@@ -125,10 +128,11 @@ public struct NDJSONNormalizer: Sendable {
         let results = SliceResults(count: slices)
         let normalizer = self.normalizer
 
-        block.withUnsafeBufferPointer { bytes in
-            let bytes = UncheckedBuffer(buffer: bytes)
+        block.withUnsafeBufferPointer { whole in
+            let bytes = UncheckedBuffer(buffer: UnsafeBufferPointer(rebasing: whole[0..<count]))
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                var writer = JSONWriter(reservingCapacity: perSlice * 1500)
+                // Each slice reuses its writer's memory from block to block.
+                var writer = caches.takeWriter(slice)
                 var summary = NormalizationSummary()
                 let cache = caches.cache(slice)
                 let first = slice * perSlice
@@ -156,13 +160,14 @@ public struct NDJSONNormalizer: Sendable {
                         }
                     }
                 }
-                results.store(slice, output: writer.bytes, summary: summary)
+                caches.putWriter(slice, writer)
+                results.store(slice, summary: summary)
             }
         }
 
         var summary = NormalizationSummary()
         for slice in 0..<slices { summary.merge(results.summaries[slice]) }
-        return (results.outputs, summary, lineCount)
+        return (slices, summary, lineCount)
     }
 }
 
@@ -174,27 +179,21 @@ private struct UncheckedBuffer: @unchecked Sendable {
 /// One slot per slice; each thread writes only its own slot, and the slots are read
 /// after `concurrentPerform` has returned.
 private final class SliceResults: @unchecked Sendable {
-    private let outputSlots: UnsafeMutableBufferPointer<[UInt8]>
     private let summarySlots: UnsafeMutableBufferPointer<NormalizationSummary>
 
     init(count: Int) {
-        outputSlots = .allocate(capacity: count)
-        outputSlots.initialize(repeating: [])
         summarySlots = .allocate(capacity: count)
         summarySlots.initialize(repeating: NormalizationSummary())
     }
 
     deinit {
-        outputSlots.deinitialize().deallocate()
         summarySlots.deinitialize().deallocate()
     }
 
-    func store(_ slice: Int, output: [UInt8], summary: NormalizationSummary) {
-        outputSlots[slice] = output
+    func store(_ slice: Int, summary: NormalizationSummary) {
         summarySlots[slice] = summary
     }
 
-    var outputs: [[UInt8]] { Array(outputSlots) }
     var summaries: [NormalizationSummary] { Array(summarySlots) }
 }
 
@@ -202,10 +201,31 @@ private final class SliceResults: @unchecked Sendable {
 /// a time, so cache `i` is never used by two threads at once.
 final class SliceCaches: @unchecked Sendable {
     private let caches: [NormalizationCache]
+    private let writers: UnsafeMutableBufferPointer<JSONWriter>
 
     init(count: Int) {
         caches = (0..<count).map { _ in NormalizationCache() }
+        writers = .allocate(capacity: count)
+        writers.initialize(repeating: JSONWriter())
     }
+
+    deinit {
+        writers.deinitialize().deallocate()
+    }
+
+    /// The slice's writer, emptied, keeping its memory; give it back with `putWriter`.
+    func takeWriter(_ slice: Int) -> JSONWriter {
+        var writer = JSONWriter()
+        swap(&writer, &writers[slice])
+        writer.removeAll()
+        return writer
+    }
+
+    func putWriter(_ slice: Int, _ writer: JSONWriter) {
+        writers[slice] = writer
+    }
+
+    func writer(_ slice: Int) -> JSONWriter { writers[slice] }
 
     func cache(_ slice: Int) -> NormalizationCache { caches[slice] }
     var hits: Int { caches.reduce(0) { $0 + $1.hits } }

@@ -8,7 +8,7 @@
 public final class NormalizationCache {
     /// Entries kept per kind before the kind is emptied and starts again.
     public let limit: Int
-    var products: [String: (terms: [ProductTerm], language: String?)] = [:]
+    var productTerms: [String: (term: ProductTerm, languages: [String: Double])] = [:]
     var streetLines: [String: ParsedStreetLine] = [:]
     var phones: [String: PhoneNumber] = [:]
     var localities: [String: (display: String, key: String)] = [:]
@@ -20,20 +20,39 @@ public final class NormalizationCache {
         self.limit = limit
     }
 
-    /// The remembered answer for `key`, or `compute()`'s, remembered.
+    /// The remembered answer for `key` in `table`, or `compute()`'s, remembered.
     @inline(__always)
     func value<Value>(
-        _ table: ReferenceWritableKeyPath<NormalizationCache, [String: Value]>, _ key: String,
-        _ compute: () -> Value
+        in table: inout [String: Value], _ key: String, _ compute: () -> Value
     ) -> Value {
         lookups += 1
-        if let known = self[keyPath: table][key] {
+        if let known = table[key] {
             hits += 1
             return known
         }
         let value = compute()
-        if self[keyPath: table].count >= limit { self[keyPath: table].removeAll() }
-        self[keyPath: table][key] = value
+        if table.count >= limit { table.removeAll() }
+        table[key] = value
         return value
+    }
+
+    func streetLine(_ key: String, _ compute: () -> ParsedStreetLine) -> ParsedStreetLine {
+        value(in: &streetLines, key, compute)
+    }
+
+    func phone(_ key: String, _ compute: () -> PhoneNumber) -> PhoneNumber {
+        value(in: &phones, key, compute)
+    }
+
+    func locality(_ key: String, _ compute: () -> (display: String, key: String))
+        -> (display: String, key: String)
+    {
+        value(in: &localities, key, compute)
+    }
+
+    func productTerm(
+        _ key: String, _ compute: () -> (term: ProductTerm, languages: [String: Double])
+    ) -> (term: ProductTerm, languages: [String: Double]) {
+        value(in: &productTerms, key, compute)
     }
 }

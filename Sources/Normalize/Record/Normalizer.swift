@@ -73,15 +73,6 @@ public struct Normalizer: Sendable {
             self.record = record
             self.cache = cache
         }
-
-        /// The cached answer when there is a cache, else the computed one.
-        func cached<Value>(
-            _ table: ReferenceWritableKeyPath<NormalizationCache, [String: Value]>,
-            _ key: @autoclosure () -> String, _ compute: () -> Value
-        ) -> Value {
-            guard let cache else { return compute() }
-            return cache.value(table, key(), compute)
-        }
     }
 
     /// The cleaned single value of a field, the rules of cleaning recorded.
@@ -200,11 +191,11 @@ public struct Normalizer: Sendable {
                         MatchKey.fold(String(boxText.split(separator: " ").first ?? "")))
                 text += (announced ? " " : " bte ") + boxText
             }
-            line = context.cached(
-                \.streetLines, text + "|" + (country ?? "") + "|" + (language ?? "")
-            ) {
-                AddressParser.parse(line: text, country: country, language: language)
-            }
+            let parse = { AddressParser.parse(line: text, country: country, language: language) }
+            line =
+                context.cache.map {
+                    $0.streetLine(text + "|" + (country ?? "") + "|" + (language ?? ""), parse)
+                } ?? parse()
         } else if let (cellText, source) = cell {
             let split = AddressParser.split(oneCell: cellText, country: country)
             line = split.streetLine
@@ -259,7 +250,7 @@ public struct Normalizer: Sendable {
             }
         }
         if let (text, source) = localityText {
-            var words = text.split(separator: " ").map(String.init)
+            var words = text.spaceSeparatedWords
             if let index = words.lastIndex(where: { MatchKey.fold($0) == "cedex" }) {
                 let cedex = words[index...].joined(separator: " ").uppercased()
                 output.address.cedex = cedex
@@ -267,10 +258,11 @@ public struct Normalizer: Sendable {
                 output.apply("cedex-extracted")
             }
             let locality = words.joined(separator: " ")
-            let (display, key) = context.cached(\.localities, locality) {
+            let recase = { () -> (display: String, key: String) in
                 let display = DisplayCase.nameIfShouting(locality)
                 return (display, MatchKeys.locality(display))
             }
+            let (display, key) = context.cache.map { $0.locality(locality, recase) } ?? recase()
             if display != locality { output.apply("display-case") }
             output.locality = SourcedText(value: display, source: source)
             output.localityKey = key
@@ -306,9 +298,10 @@ public struct Normalizer: Sendable {
             let numbers = PhoneNumbers.split(cell: cell)
             if numbers.count > 1 { output.apply("phones-split") }
             for written in numbers {
-                var number = context.cached(\.phones, (region ?? "") + "|" + written) {
-                    PhoneNumbers.parse(written, region: region)
-                }
+                let parse = { PhoneNumbers.parse(written, region: region) }
+                var number =
+                    context.cache.map { $0.phone((region ?? "") + "|" + written, parse) }
+                    ?? parse()
                 if !number.isValid, region == nil {
                     // No country known: the regions where the number is valid; a country is
                     // inferred only when exactly one fits.
@@ -369,7 +362,7 @@ public struct Normalizer: Sendable {
         output.name = SourcedText(value: display, source: source)
         let key = MatchKeys.name(withoutLegalForm: display)
         output.nameKey = key
-        output.genericWords = key.split(separator: " ").map(String.init)
+        output.genericWords = key.spaceSeparatedWords
             .filter(TradeWords.generic.contains)
         output.distinctiveNameKey = TradeWords.distinctiveKey(nameKey: key)
     }
@@ -440,16 +433,22 @@ public struct Normalizer: Sendable {
     func readProducts(_ context: inout Context, into output: inout NormalizedRecord) {
         let values = cleanedValues(.products, context, into: &output).map(\.value)
         if !values.isEmpty {
-            // The list's language is read with its terms: both are cached together.
-            let (terms, language) = context.cached(\.products, values.joined(separator: "\u{1F}")) {
-                let terms =
-                    values.count == 1
-                    ? ProductVocabulary.map(list: values[0])
-                    : ProductVocabulary.map(values: values)
-                return (terms, LanguageDetector.detect(values.joined(separator: " ")))
+            // Terms repeat far more than whole lists: each is mapped (and its language
+            // read) once per cache.
+            let texts =
+                values.count == 1
+                ? ProductVocabulary.terms(in: values[0])
+                : values.flatMap { ProductVocabulary.terms(in: $0) }
+            var languages: [String: Double] = [:]
+            for text in texts {
+                let map = { () -> (term: ProductTerm, languages: [String: Double]) in
+                    (ProductVocabulary.map(term: text), LanguageDetector.scores(text))
+                }
+                let (term, scores) = context.cache.map { $0.productTerm(text, map) } ?? map()
+                output.products.append(term)
+                languages.merge(scores, uniquingKeysWith: +)
             }
-            output.products = terms
-            output.language = language
+            output.language = LanguageDetector.best(languages)
             for term in output.products {
                 if let how = term.match {
                     output.apply(how == "typo" ? "product-typo-corrected" : "product-mapped")

@@ -40,6 +40,20 @@ public enum DisplayCase {
 
     /// Whether the text has at least two letters and none in lower case.
     public static func isShouting(_ text: String) -> Bool {
+        // ASCII first, byte by byte; any other letter sends the text to the slow check.
+        var letters = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): return false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): letters += 1
+            case 0x80...0xFF: return isShoutingUnicode(text)
+            default: continue
+            }
+        }
+        return letters >= 2
+    }
+
+    static func isShoutingUnicode(_ text: String) -> Bool {
         var letters = 0
         for scalar in text.unicodeScalars {
             if scalar.properties.isLowercase { return false }

@@ -51,19 +51,40 @@ public enum LanguageDetector {
 
     /// The language of the text (`fr`, `nl`, `de`, `en`), or nil when no language leads.
     public static func detect(_ text: String) -> String? {
+        best(scores(text))
+    }
+
+    /// How much the text's words speak for each language; scores of several texts add up
+    /// (`merge`) before `best` picks the language.
+    public static func scores(_ text: String) -> [String: Double] {
         var scores: [String: Double] = [:]
-        for word in MatchKeys.fold(text).split(separator: " ") {
+        for word in MatchKeys.fold(text).spaceSeparatedWords {
             guard let languages = languagesByWord[String(word)] else { continue }
             // A word shared by several languages ("de", "asperges") counts for each, less.
             for language in languages {
                 scores[language, default: 0] += 1 / Double(languages.count)
             }
         }
-        let ranked = scores.sorted {
-            $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
+        return scores
+    }
+
+    /// The language that clearly leads, or nil.
+    public static func best(_ scores: [String: Double]) -> String? {
+        var best: (language: String, score: Double)?
+        var second = 0.0
+        for (language, score) in scores {
+            if let current = best,
+                score < current.score
+                    || (score == current.score
+                        && language > current.language)
+            {
+                second = max(second, score)
+            } else {
+                if let current = best { second = max(second, current.score) }
+                best = (language, score)
+            }
         }
-        guard let best = ranked.first, best.value >= 1 else { return nil }
-        if ranked.count > 1, ranked[1].value >= best.value { return nil }
-        return best.key
+        guard let best, best.score >= 1, second < best.score else { return nil }
+        return best.language
     }
 }

@@ -47,7 +47,7 @@ public enum MatchKeys {
     /// The sorted-token key of a locality: "St-Martin-de-Ré" and "Saint Martin de Re" both
     /// give "de martin re saint". Abbreviated saints are expanded, CEDEX is dropped.
     public static func locality(_ text: String) -> String {
-        var tokens = fold(text).split(separator: " ").map(String.init)
+        var tokens = fold(text).spaceSeparatedWords
         tokens = tokens.compactMap { token in
             switch token {
             case "st": "saint"
@@ -61,12 +61,34 @@ public enum MatchKeys {
 
     /// The folded tokens of a text, without the given words, sorted and deduplicated.
     public static func sortedKey(_ folded: String, dropping stopWords: Set<String> = []) -> String {
-        var tokens = folded.split(separator: " ").map(String.init).filter {
+        var tokens = folded.spaceSeparatedWords.filter {
             !stopWords.contains($0)
         }
         tokens.sort()
         var unique: [String] = []
         for token in tokens where unique.last != token { unique.append(token) }
         return unique.joined(separator: " ")
+    }
+}
+
+extension String {
+    /// The words between ASCII spaces, split on bytes: much faster than splitting on
+    /// Characters, and the same for text whose separators are plain spaces.
+    var spaceSeparatedWords: [String] {
+        var words: [String] = []
+        var text = self
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x20 {
+                if index > start {
+                    words.append(
+                        String(
+                            decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]),
+                            as: UTF8.self))
+                }
+                start = index + 1
+            }
+        }
+        return words
     }
 }

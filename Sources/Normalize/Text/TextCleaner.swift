@@ -17,7 +17,7 @@ public enum TextCleaner {
     /// Cleans one value. Plain ASCII text with single spaces comes back untouched without
     /// being copied.
     public static func clean(_ text: String) -> Result {
-        if isClean(text) { return Result(text: text, rules: []) }
+        if isClean(text) || isCleanUnicode(text) { return Result(text: text, rules: []) }
         var rules: [String] = []
         var text = text
 
@@ -86,6 +86,40 @@ public enum TextCleaner {
             let space = byte == 0x20
             if space && previousSpace { return false }
             previousSpace = space
+        }
+        return !previousSpace || text.isEmpty
+    }
+
+    /// Text with accents that needs nothing: no control, odd space, double or edge space,
+    /// combining mark or mojibake. Most accented values are such.
+    static func isCleanUnicode(_ text: String) -> Bool {
+        var previousSpace = true
+        var previousIsLead = false
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if value < 0x20 || value == 0x7F { return false }
+                let space = value == 0x20
+                if space && previousSpace { return false }
+                previousSpace = space
+                previousIsLead = false
+                continue
+            }
+            previousSpace = false
+            // Controls, odd spaces, zero-width marks, and anything from U+0300 that may be
+            // a combining mark: left to the full path.
+            if value <= 0xA0 || value == 0xAD || value >= 0x300 && value < 0x370 { return false }
+            if value >= 0x1680, value != 0x2019, value != 0x20AC, value != 0x2013,
+                value != 0x2014, value != 0x2018, value != 0x201C, value != 0x201D
+            {
+                return false
+            }
+            guard let byte = Mojibake.windows1252Byte(scalar) else {
+                previousIsLead = false
+                continue
+            }
+            if previousIsLead, byte >= 0x80, byte <= 0xBF { return false }
+            previousIsLead = byte >= 0xC2 && byte <= 0xF4
         }
         return !previousSpace || text.isEmpty
     }
