@@ -1,0 +1,146 @@
+import Dispatch
+
+/// Finds the pairs worth comparing: records that share at least one blocking key.
+///
+/// Every record gives several keys at once (its phones, e-mails and company number; its
+/// postcode, locality and map cell each with a phonetic key of its rarest name tokens; its
+/// whole name; its street address), so that a pair missed by one key is found by another.
+/// A block larger than `maximumBlockSize` is not compared all against all: its records
+/// are sorted by name and each is compared with its `window` neighbours, so that the cost
+/// grows with the data and not with its square.
+public struct Blocking: Sendable {
+    public var maximumBlockSize = 48
+    public var window = 8
+    /// How many of a record's rarest name tokens give keys.
+    public var tokensPerRecord = 2
+    /// The size of a map cell, in degrees (about 15 km by 10 km in Belgium).
+    public var cellSize = 0.15
+
+    public init() {}
+
+    /// The blocking keys of one record, hashed.
+    public func keys(of record: Int, in corpus: Corpus) -> [UInt64] {
+        let item = corpus.records[record]
+        var keys: [UInt64] = []
+        func add(_ parts: String...) {
+            var hasher = FNV()
+            for part in parts { hasher.add(part) }
+            keys.append(hasher.value)
+        }
+        for phone in item.phones { add("p", phone) }
+        for email in item.emails { add("e", email) }
+        if let number = item.companyNumber { add("c", number) }
+        if !item.nameTokens.isEmpty { add("n", item.nameTokens.joined(separator: " ")) }
+        if let street = item.street, let postcode = item.postcode {
+            add("a", postcode, street, item.houseNumber ?? "")
+        }
+
+        let phonetic = corpus.rarestTokens(of: record, limit: tokensPerRecord).map {
+            String(corpus.tokenPhonetic[Int($0)])
+        }
+        for key in phonetic {
+            if let postcode = item.postcode { add("pc", postcode, key) }
+            if let locality = item.localityID { add("l", locality, key) }
+            if let point = item.point {
+                // Two grids offset by half a cell: neighbours across a cell's edge still
+                // share a cell in one of them.
+                for offset in [0.0, 0.5] {
+                    let row = Int((point.latitude / cellSize + offset).rounded(.down))
+                    let column = Int((point.longitude / cellSize + offset).rounded(.down))
+                    add("g", String(offset), String(row), String(column), key)
+                }
+            }
+        }
+        return keys
+    }
+
+    /// The candidate pairs, each once, as `(lower index) << 32 | higher index`, sorted.
+    public func candidatePairs(in corpus: Corpus, threads: Int) -> [UInt64] {
+        // Keys on all cores, then the blocks gathered in one pass.
+        let recordKeys = parallelMap(count: corpus.count, threads: threads) {
+            keys(of: $0, in: corpus)
+        }
+        var blocks: [UInt64: [Int32]] = [:]
+        blocks.reserveCapacity(corpus.count * 4)
+        for (record, keys) in recordKeys.enumerated() {
+            for key in keys { blocks[key, default: []].append(Int32(record)) }
+        }
+        let members = blocks.values.filter { $0.count > 1 }
+
+        let chunks = parallelMap(count: members.count, threads: threads) { block in
+            pairs(in: members[block], corpus: corpus)
+        }
+        var all: [UInt64] = []
+        all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { all.append(contentsOf: chunk) }
+        all.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(all.count)
+        for pair in all where unique.last != pair { unique.append(pair) }
+        return unique
+    }
+
+    /// The pairs of one block: all of them in a small block, a sliding window over the
+    /// names in a large one.
+    func pairs(in block: [Int32], corpus: Corpus) -> [UInt64] {
+        var output: [UInt64] = []
+        if block.count <= maximumBlockSize {
+            output.reserveCapacity(block.count * (block.count - 1) / 2)
+            for i in 0..<block.count {
+                for j in (i + 1)..<block.count { output.append(Self.pair(block[i], block[j])) }
+            }
+            return output
+        }
+        let sorted = block.sorted {
+            corpus.records[Int($0)].nameTokens.lexicographicallyPrecedes(
+                corpus.records[Int($1)].nameTokens)
+        }
+        output.reserveCapacity(sorted.count * window)
+        for i in 0..<sorted.count {
+            for j in (i + 1)..<min(sorted.count, i + 1 + window) {
+                output.append(Self.pair(sorted[i], sorted[j]))
+            }
+        }
+        return output
+    }
+
+    static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
+        let (low, high) = a < b ? (a, b) : (b, a)
+        return UInt64(UInt32(low)) << 32 | UInt64(UInt32(high))
+    }
+}
+
+/// FNV-1a over the bytes of the parts, with a separator between parts.
+struct FNV {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value &*= 0x100_0000_01b3
+        }
+        value ^= 0x1F
+        value &*= 0x100_0000_01b3
+    }
+}
+
+/// `transform` applied to 0..<count on `threads` threads, in contiguous ranges; the
+/// results in order.
+func parallelMap<Result>(count: Int, threads: Int, _ transform: (Int) -> Result) -> [Result] {
+    guard count > 0 else { return [] }
+    let workers = max(1, min(threads, count / 64 + 1))
+    var results = [Result?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { buffer in
+        // Each worker writes only its own slice of the buffer.
+        nonisolated(unsafe) let output = buffer
+        // The callers pass closures that only read shared immutable state.
+        nonisolated(unsafe) let transform = transform
+        DispatchQueue.concurrentPerform(iterations: workers * 4) { part in
+            let start = count * part / (workers * 4)
+            let end = count * (part + 1) / (workers * 4)
+            for index in start..<end { output[index] = transform(index) }
+        }
+    }
+    // Every slot was written above: a nil here can only be a bug in the split.
+    return results.map { $0! }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// The comparisons the model weighs, each with its levels from the strongest agreement
+/// to disagreement. A comparison is *null* for a pair when either record lacks the
+/// field: it then adds no evidence either way.
+public enum Comparison: Int, CaseIterable, Sendable {
+    case name
+    case phone
+    case email
+    case companyNumber
+    case location
+    case address
+    case contact
+    case legalForm
+
+    /// The name used in models, explanations and `--fix` overrides.
+    public var key: String {
+        switch self {
+        case .name: "name"
+        case .phone: "phone"
+        case .email: "email"
+        case .companyNumber: "company_number"
+        case .location: "location"
+        case .address: "address"
+        case .contact: "contact"
+        case .legalForm: "legal_form"
+        }
+    }
+
+    /// What each level means, strongest agreement first.
+    public var levels: [String] {
+        switch self {
+        case .name:
+            [
+                "same tokens", "tokens nearly all alike", "most telling tokens alike",
+                "some tokens alike", "different",
+            ]
+        case .phone: ["a phone in common", "different phones"]
+        case .email: ["an e-mail in common", "different e-mails"]
+        case .companyNumber: ["same company number", "different company numbers"]
+        case .location:
+            [
+                "same locality and postcode", "same locality or postcode",
+                "within 5 km (precision allowed for)", "within 25 km", "far apart",
+            ]
+        case .address: ["same street and number", "same street", "different streets"]
+        case .contact: ["a contact name in common", "different contacts"]
+        case .legalForm: ["equivalent legal forms", "different legal forms"]
+        }
+    }
+
+    public init?(key: String) {
+        guard let found = Comparison.allCases.first(where: { $0.key == key }) else {
+            return nil
+        }
+        self = found
+    }
+}
+
+/// The level of every comparison for one pair, packed one byte each.
+public struct Pattern: Hashable, Sendable {
+    public static let null: UInt8 = 0xFF
+    public var raw: UInt64
+
+    public init() {
+        raw = UInt64.max
+    }
+
+    public subscript(comparison: Comparison) -> UInt8 {
+        get { UInt8(truncatingIfNeeded: raw >> (8 * UInt64(comparison.rawValue))) }
+        set {
+            let shift = 8 * UInt64(comparison.rawValue)
+            raw = (raw & ~(0xFF << shift)) | (UInt64(newValue) << shift)
+        }
+    }
+}
+
+/// A pair compared: its levels, the term-frequency adjustment of its agreements, and
+/// what the name comparison measured (for explanations).
+public struct ComparedPair: Sendable {
+    public var pattern: Pattern
+    /// log2 of how much rarer (positive) or commoner (negative) than usual the values
+    /// the pair agrees on are; added to the match weight.
+    public var frequencyAdjustment: Double
+    public var nameDice: Double
+    /// The values behind the term-frequency adjustment, for explanations.
+    public var adjustedValues: [String]
+}
+
+extension Corpus {
+    /// Compares two records field by field.
+    public func compare(_ a: Int, _ b: Int, explain: Bool = false) -> ComparedPair {
+        let left = records[a]
+        let right = records[b]
+        var pattern = Pattern()
+        var adjustment = 0.0
+        var adjusted: [String] = []
+
+        // Names: token by token, rare tokens weighing more.
+        let (dice, overlap) = nameAgreement(a, b)
+        if !names[a].isEmpty, !names[b].isEmpty {
+            if names[a] == names[b] {
+                pattern[.name] = 0
+                let key = "n|" + left.nameTokens.joined(separator: " ")
+                adjustment += frequencyAdjustment(key, level: 0.002)
+                if explain { adjusted.append(key) }
+            } else if dice >= 0.88 {
+                pattern[.name] = 1
+            } else if dice >= 0.7 || overlap >= 0.95 {
+                pattern[.name] = 2
+            } else if dice >= 0.45 {
+                pattern[.name] = 3
+            } else {
+                pattern[.name] = 4
+            }
+        }
+
+        // Phones and e-mails: one shared value is strong evidence, less so for a value
+        // many records carry (a cooperative's switchboard).
+        if !left.phones.isEmpty, !right.phones.isEmpty {
+            if let shared = left.phones.first(where: right.phones.contains) {
+                pattern[.phone] = 0
+                adjustment += frequencyAdjustment("p|" + shared, level: 0.0005)
+                if explain { adjusted.append("p|" + shared) }
+            } else {
+                pattern[.phone] = 1
+            }
+        }
+        if !left.emails.isEmpty, !right.emails.isEmpty {
+            if let shared = left.emails.first(where: right.emails.contains) {
+                pattern[.email] = 0
+                adjustment += frequencyAdjustment("e|" + shared, level: 0.0005)
+                if explain { adjusted.append("e|" + shared) }
+            } else {
+                pattern[.email] = 1
+            }
+        }
+        if let first = left.companyNumber, let second = right.companyNumber {
+            pattern[.companyNumber] = first == second ? 0 : 1
+        }
+
+        pattern[.location] = locationLevel(left, right)
+        if let first = left.street, let second = right.street {
+            let sameStreet =
+                first == second
+                || TokenSimilarity.jaroWinkler(Array(first.utf8), Array(second.utf8)) >= 0.9
+            if sameStreet, let x = left.houseNumber, x == right.houseNumber {
+                pattern[.address] = 0
+            } else {
+                pattern[.address] = sameStreet ? 1 : 2
+            }
+        }
+        if !contacts[a].isEmpty, !contacts[b].isEmpty {
+            pattern[.contact] = shareToken(contacts[a], contacts[b]) ? 0 : 1
+        }
+        if let first = left.legalForm, let second = right.legalForm {
+            pattern[.legalForm] = first == second ? 0 : 1
+        }
+        return ComparedPair(
+            pattern: pattern, frequencyAdjustment: adjustment, nameDice: dice,
+            adjustedValues: adjusted)
+    }
+
+    /// log2(typical share / this value's share), within [-4, 2]: a value carried by many
+    /// records weighs less than a typical one, a unique one a little more.
+    func frequencyAdjustment(_ key: String, level typical: Double) -> Double {
+        let count = Double(valueCounts[key] ?? 1)
+        let share = count / Double(max(records.count, 1))
+        return min(2, max(-4, log2(typical / max(share, 1e-9))))
+    }
+
+    /// The weighted Dice coefficient of the two names' tokens, and the share of the
+    /// smaller name that the other covers.
+    func nameAgreement(_ a: Int, _ b: Int) -> (dice: Double, overlap: Double) {
+        let left = names[a]
+        let right = names[b]
+        guard !left.isEmpty, !right.isEmpty else { return (0, 0) }
+        var used: UInt64 = 0
+        var matched = 0.0
+        for token in left {
+            var best = 0.0
+            var bestIndex = -1
+            for (index, other) in right.enumerated() where index < 64 {
+                guard used & (1 << UInt64(index)) == 0 else { continue }
+                let similarity = tokenSimilarity(token, other)
+                if similarity > best {
+                    best = similarity
+                    bestIndex = index
+                    if similarity == 1 { break }
+                }
+            }
+            guard bestIndex >= 0 else { continue }
+            used |= 1 << UInt64(bestIndex)
+            let weight = (tokenWeight[Int(token)] + tokenWeight[Int(right[bestIndex])]) / 2
+            matched += best * weight
+        }
+        let total = nameWeight[a] + nameWeight[b]
+        let smaller = min(nameWeight[a], nameWeight[b])
+        return (
+            total > 0 ? min(1, 2 * matched / total) : 0,
+            smaller > 0 ? min(1, matched / smaller) : 0
+        )
+    }
+
+    func shareToken(_ left: [Int32], _ right: [Int32]) -> Bool {
+        for token in left where tokenBytes[Int(token)].count >= 3 {
+            for other in right where tokenSimilarity(token, other) >= 0.9 { return true }
+        }
+        return false
+    }
+
+    func locationLevel(_ left: MatchRecord, _ right: MatchRecord) -> UInt8 {
+        let samePostcode = left.postcode != nil && left.postcode == right.postcode
+        let sameLocality = left.localityID != nil && left.localityID == right.localityID
+        if samePostcode && sameLocality { return 0 }
+        if samePostcode || sameLocality { return 1 }
+        if let first = left.point, let second = right.point {
+            // Two locality centres 4 km apart may be the same farm between them.
+            let distance = max(0, first.distance(to: second) - first.radius - second.radius)
+            if distance <= 5 { return 2 }
+            return distance <= 25 ? 3 : 4
+        }
+        if let first = left.postcode, let second = right.postcode {
+            return first.prefix(3) == second.prefix(3) ? 3 : 4
+        }
+        return Pattern.null
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GlaneurCore
+import Normalize
+
+/// The records to match, with what every comparison needs computed once: name tokens
+/// interned and weighed by rarity, phonetic keys, and how often each value occurs.
+///
+/// A corpus is immutable once built and read from any number of threads.
+public final class Corpus: Sendable {
+    public let records: [MatchRecord]
+
+    /// Token texts (as bytes) by token id, for names and contacts alike.
+    let tokenBytes: [[UInt8]]
+    /// The phonetic key's id of each token.
+    let tokenPhonetic: [Int32]
+    /// How much a token tells two producers apart: its inverse document frequency among
+    /// names, weighed down for generic words of the trade ("ferme", "hoeve").
+    let tokenWeight: [Double]
+    /// Whether a token is a generic word of the trade.
+    let tokenIsGeneric: [Bool]
+    /// Each record's name tokens (ids, sorted by id) and their total weight.
+    let names: [[Int32]]
+    let nameWeight: [Double]
+    let contacts: [[Int32]]
+    /// How many records carry each phone, e-mail and whole name, for term-frequency
+    /// adjustments: sharing a phone that twenty records carry says less.
+    let valueCounts: [String: Int]
+
+    /// Generic words count this much of a rare word at most.
+    static let genericFactor = 0.2
+
+    public init(records: [MatchRecord]) {
+        self.records = records
+        var ids: [String: Int32] = [:]
+        var texts: [[UInt8]] = []
+        func intern(_ token: String) -> Int32 {
+            if let id = ids[token] { return id }
+            let id = Int32(texts.count)
+            ids[token] = id
+            texts.append(Array(token.utf8))
+            return id
+        }
+        var names: [[Int32]] = []
+        var contacts: [[Int32]] = []
+        names.reserveCapacity(records.count)
+        contacts.reserveCapacity(records.count)
+        var counts: [String: Int] = [:]
+        for record in records {
+            names.append(record.nameTokens.map(intern).sorted())
+            contacts.append(record.contactTokens.map(intern).sorted())
+            for phone in record.phones { counts["p|" + phone, default: 0] += 1 }
+            for email in record.emails { counts["e|" + email, default: 0] += 1 }
+            if !record.nameTokens.isEmpty {
+                counts["n|" + record.nameTokens.joined(separator: " "), default: 0] += 1
+            }
+        }
+
+        var documentFrequency = [Int](repeating: 0, count: texts.count)
+        for tokens in names { for token in tokens { documentFrequency[Int(token)] += 1 } }
+        let total = Double(max(records.count, 1))
+        var phoneticIDs: [String: Int32] = [:]
+        var phonetic: [Int32] = []
+        var weights: [Double] = []
+        var generic: [Bool] = []
+        for (id, bytes) in texts.enumerated() {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let key = Phonetic.key(text)
+            let phoneticID =
+                phoneticIDs[key]
+                ?? {
+                    let next = Int32(phoneticIDs.count)
+                    phoneticIDs[key] = next
+                    return next
+                }()
+            phonetic.append(phoneticID)
+            let isGeneric = TradeWords.generic.contains(text)
+            // Smoothed so that a token seen once is not infinitely telling.
+            let idf = log2((total + 1) / Double(documentFrequency[id] + 1)) + 1
+            weights.append(isGeneric ? min(idf, 4) * Self.genericFactor : idf)
+            generic.append(isGeneric)
+        }
+
+        tokenBytes = texts
+        tokenPhonetic = phonetic
+        tokenWeight = weights
+        tokenIsGeneric = generic
+        self.names = names
+        nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
+        self.contacts = contacts
+        valueCounts = counts
+    }
+
+    public var count: Int { records.count }
+
+    /// The record's most telling name tokens, rarest first, generic words last.
+    func rarestTokens(of record: Int, limit: Int) -> [Int32] {
+        let sorted = names[record].sorted { tokenWeight[Int($0)] > tokenWeight[Int($1)] }
+        return Array(sorted.prefix(limit))
+    }
+
+    func text(of token: Int32) -> String {
+        String(decoding: tokenBytes[Int(token)], as: UTF8.self)
+    }
+
+    /// How alike two tokens are: 1 when equal, high when they sound alike or one is a
+    /// clear typo or abbreviation of the other, 0 otherwise.
+    func tokenSimilarity(_ a: Int32, _ b: Int32) -> Double {
+        if a == b { return 1 }
+        let left = tokenBytes[Int(a)]
+        let right = tokenBytes[Int(b)]
+        // Numbers must agree exactly: "Ferme 12" is not "Ferme 13".
+        if left.first.map(Self.isDigit) == true || right.first.map(Self.isDigit) == true {
+            return 0
+        }
+        let jaroWinkler = TokenSimilarity.jaroWinkler(left, right)
+        var similarity = jaroWinkler >= 0.88 ? jaroWinkler : 0
+        if tokenPhonetic[Int(a)] == tokenPhonetic[Int(b)], min(left.count, right.count) >= 3 {
+            similarity = max(similarity, 0.9)
+        }
+        return similarity
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+/// A Fellegi–Sunter model: for every level of every comparison, the probability *m* of
+/// seeing it in a pair of records of one producer and *u* in a pair of two producers.
+/// A pair's match weight is log2 of the prior odds plus log2(m/u) of each level seen;
+/// its match probability follows.
+///
+/// *u* is estimated from random pairs (nearly all of two producers), *m* and the prior
+/// by expectation–maximisation over the candidate pairs. Any probability can be fixed by
+/// hand; fixed ones are kept through the estimation.
+public struct FellegiSunterModel: Sendable {
+    /// The share of candidate pairs that are matches.
+    public var prior: Double
+    /// m[comparison][level] and u[comparison][level].
+    public var m: [[Double]]
+    public var u: [[Double]]
+    /// Probabilities fixed by hand, by `Override.key`.
+    public var overrides: [Override] = []
+    /// Iterations run and whether EM converged, for the summary.
+    public var iterations = 0
+    public var converged = false
+
+    /// A probability fixed by hand: `name.m.0=0.9` sets m of the name comparison's
+    /// first level.
+    public struct Override: Sendable, Hashable {
+        public var comparison: Comparison
+        public var isM: Bool
+        public var level: Int
+        public var value: Double
+
+        /// Reads `COMPARISON.m|u.LEVEL=VALUE`.
+        public init?(parsing text: String) {
+            let sides = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard sides.count == 2, let value = Double(sides[1]), value > 0, value < 1 else {
+                return nil
+            }
+            let parts = sides[0].split(separator: ".").map(String.init)
+            guard parts.count == 3, let comparison = Comparison(key: parts[0]),
+                parts[1] == "m" || parts[1] == "u", let level = Int(parts[2]),
+                comparison.levels.indices.contains(level)
+            else { return nil }
+            self.comparison = comparison
+            self.isM = parts[1] == "m"
+            self.level = level
+            self.value = value
+        }
+
+        public var key: String {
+            "\(comparison.key).\(isM ? "m" : "u").\(level)"
+        }
+    }
+
+    /// Starting values: agreement likely among matches, disagreement among non-matches.
+    public init() {
+        prior = 0.1
+        m = Comparison.allCases.map { comparison in
+            let count = comparison.levels.count
+            // Geometrically decreasing from the strongest agreement.
+            let raw = (0..<count).map { pow(0.35, Double($0)) }
+            let total = raw.reduce(0, +)
+            return raw.map { $0 / total }
+        }
+        u = Comparison.allCases.map { comparison in
+            let count = comparison.levels.count
+            let raw = (0..<count).map { pow(3, Double($0)) }
+            let total = raw.reduce(0, +)
+            return raw.map { $0 / total }
+        }
+        // Company numbers are rare in partner lists: EM may never see them, so they start
+        // from what they mean (the same number is one producer, two numbers two).
+        m[Comparison.companyNumber.rawValue] = [0.95, 0.05]
+        u[Comparison.companyNumber.rawValue] = [0.0001, 0.9999]
+    }
+
+    /// log2(m/u) of one level.
+    public func weight(_ comparison: Comparison, level: UInt8) -> Double {
+        guard level != Pattern.null else { return 0 }
+        let row = comparison.rawValue
+        let index = Int(level)
+        return log2(max(m[row][index], 1e-6) / max(u[row][index], 1e-6))
+    }
+
+    public var priorWeight: Double { log2(prior / (1 - prior)) }
+
+    /// The match weight of a pair: prior, comparisons, term-frequency adjustment.
+    public func weight(_ pair: ComparedPair) -> Double {
+        var total = priorWeight + pair.frequencyAdjustment
+        for comparison in Comparison.allCases {
+            total += weight(comparison, level: pair.pattern[comparison])
+        }
+        return total
+    }
+
+    public static func probability(weight: Double) -> Double {
+        1 / (1 + exp2(-weight))
+    }
+
+    mutating func applyOverrides() {
+        for override in overrides {
+            if override.isM {
+                m[override.comparison.rawValue][override.level] = override.value
+            } else {
+                u[override.comparison.rawValue][override.level] = override.value
+            }
+        }
+    }
+
+    // MARK: - Estimation
+
+    /// Estimates u from the level counts of random pairs (Laplace-smoothed).
+    public mutating func estimateU(from patterns: [Pattern]) {
+        for comparison in Comparison.allCases where comparison != .companyNumber {
+            let count = comparison.levels.count
+            var seen = [Double](repeating: 1, count: count)
+            for pattern in patterns {
+                let level = pattern[comparison]
+                if level != Pattern.null { seen[Int(level)] += 1 }
+            }
+            let total = seen.reduce(0, +)
+            u[comparison.rawValue] = seen.map { $0 / total }
+        }
+        applyOverrides()
+    }
+
+    /// Estimates m, u and the prior by expectation–maximisation over the candidate pairs'
+    /// patterns (counted once per distinct pattern), starting from u of random pairs.
+    /// Labelled patterns (a person's answers) keep their known class.
+    ///
+    /// u is re-estimated among the candidate pairs: blocking already made them alike
+    /// (same village, similar names), and u of random pairs would make every candidate
+    /// look like a match.
+    public mutating func estimateM(
+        patterns: [Pattern: Int], labelled: [(pattern: Pattern, isMatch: Bool)] = [],
+        maximumIterations: Int = 60
+    ) {
+        let distinct = Array(patterns)
+        var iteration = 0
+        converged = false
+        while iteration < maximumIterations {
+            iteration += 1
+            var matchCounts = m.map { [Double](repeating: 0, count: $0.count) }
+            var otherCounts = matchCounts
+            var matchTotal = 0.0
+            var total = 0.0
+            func accumulate(_ pattern: Pattern, count: Double, probability: Double) {
+                matchTotal += probability * count
+                total += count
+                for comparison in Comparison.allCases {
+                    let level = pattern[comparison]
+                    if level != Pattern.null {
+                        matchCounts[comparison.rawValue][Int(level)] += probability * count
+                        otherCounts[comparison.rawValue][Int(level)] += (1 - probability) * count
+                    }
+                }
+            }
+            // Expectation: the probability that each pattern is a match.
+            for (pattern, count) in distinct {
+                var pair = ComparedPair(
+                    pattern: pattern, frequencyAdjustment: 0, nameDice: 0, adjustedValues: [])
+                pair.pattern = pattern
+                let probability = Self.probability(weight: weight(pair))
+                accumulate(pattern, count: Double(count), probability: probability)
+            }
+            for answer in labelled {
+                accumulate(answer.pattern, count: 1, probability: answer.isMatch ? 1 : 0)
+            }
+
+            // Maximisation: m from the expected matches, smoothed so no level is 0.
+            var change = 0.0
+            for comparison in Comparison.allCases where comparison != .companyNumber {
+                let row = comparison.rawValue
+                let sum = matchCounts[row].reduce(0, +)
+                guard sum > 1 else { continue }
+                let levels = Double(matchCounts[row].count)
+                for level in matchCounts[row].indices {
+                    let value = (matchCounts[row][level] + 0.01) / (sum + 0.01 * levels)
+                    change = max(change, abs(value - m[row][level]))
+                    m[row][level] = value
+                }
+                let otherSum = otherCounts[row].reduce(0, +)
+                guard otherSum > 1 else { continue }
+                for level in otherCounts[row].indices {
+                    u[row][level] = (otherCounts[row][level] + 0.01) / (otherSum + 0.01 * levels)
+                }
+            }
+            let newPrior = min(0.99, max(1e-6, matchTotal / max(total, 1)))
+            change = max(change, abs(newPrior - prior))
+            prior = newPrior
+            applyOverrides()
+            if change < 1e-5 {
+                converged = true
+                break
+            }
+        }
+        iterations = iteration
+    }
+}

@@ -1,0 +1,134 @@
+/// A phonetic key for French and Dutch words, so that spellings that sound alike
+/// ("Dubois", "Duboys", "Dubbois"; "Verhaeghe", "Verhage"; "Meulemeester",
+/// "Meulemeestre") meet in one block and count as near-equal tokens.
+///
+/// The key is built on folded text (lower-case ASCII): sound groups that the two
+/// languages write several ways are rewritten to one letter, silent endings dropped,
+/// doubled letters and vowels after the first letter removed. It is deliberately coarse:
+/// it finds candidates, and the comparisons decide.
+public enum Phonetic {
+    /// The key of one folded token; empty for an empty token.
+    public static func key(_ token: String) -> String {
+        var letters = Array(token.utf8)
+        guard !letters.isEmpty else { return "" }
+        if letters.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return token
+        }
+        letters = rewriteGroups(letters)
+        letters = dropSilentEnding(letters)
+        return String(decoding: skeleton(letters), as: UTF8.self)
+    }
+
+    /// Letter groups that sound alike, longest first.
+    private static let groups: [(from: [UInt8], to: [UInt8])] = [
+        ("eaux", "o"), ("eau", "o"), ("sch", "s"), ("ph", "f"), ("qu", "k"), ("ck", "k"),
+        ("ch", "s"), ("gh", "g"), ("th", "t"), ("dt", "t"), ("ij", "i"), ("ei", "i"),
+        ("ey", "i"), ("ay", "i"), ("ai", "e"), ("au", "o"), ("ou", "u"), ("oe", "u"),
+        ("ae", "a"), ("gn", "n"), ("kw", "k"), ("cc", "k"),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+    private static func rewriteGroups(_ letters: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(letters.count)
+        var index = 0
+        scan: while index < letters.count {
+            for (from, to) in groups where letters.count - index >= from.count {
+                if letters[index..<index + from.count].elementsEqual(from) {
+                    output.append(contentsOf: to)
+                    index += from.count
+                    continue scan
+                }
+            }
+            let letter = letters[index]
+            let next = index + 1 < letters.count ? letters[index + 1] : 0
+            switch letter {
+            case UInt8(ascii: "c"):
+                // A soft c before e, i, y sounds like s; a hard one like k.
+                let soft =
+                    next == UInt8(ascii: "e") || next == UInt8(ascii: "i")
+                    || next == UInt8(ascii: "y")
+                output.append(soft ? UInt8(ascii: "s") : UInt8(ascii: "k"))
+            case UInt8(ascii: "q"): output.append(UInt8(ascii: "k"))
+            case UInt8(ascii: "z"): output.append(UInt8(ascii: "s"))
+            case UInt8(ascii: "w"): output.append(UInt8(ascii: "v"))
+            case UInt8(ascii: "y"): output.append(UInt8(ascii: "i"))
+            case UInt8(ascii: "h"): break
+            case UInt8(ascii: "d") where index == letters.count - 1:
+                output.append(UInt8(ascii: "t"))
+            default: output.append(letter)
+            }
+            index += 1
+        }
+        return output
+    }
+
+    /// French endings that are not pronounced: a final e, s, x or t (after another
+    /// consonant or a vowel), so that "Dubois" and "Duboi", "Moulins" and "Moulin" agree.
+    private static func dropSilentEnding(_ letters: [UInt8]) -> [UInt8] {
+        var letters = letters
+        while letters.count > 3, let last = letters.last,
+            last == UInt8(ascii: "e") || last == UInt8(ascii: "s") || last == UInt8(ascii: "x")
+                || last == UInt8(ascii: "t")
+        {
+            letters.removeLast()
+        }
+        return letters
+    }
+
+    private static func isVowel(_ letter: UInt8) -> Bool {
+        switch letter {
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"),
+            UInt8(ascii: "u"):
+            true
+        default: false
+        }
+    }
+
+    /// The first letter, then the consonants without repeats.
+    private static func skeleton(_ letters: [UInt8]) -> [UInt8] {
+        guard let first = letters.first else { return [] }
+        var output: [UInt8] = [isVowel(first) ? UInt8(ascii: "a") : first]
+        for letter in letters.dropFirst() where !isVowel(letter) && letter != output.last {
+            output.append(letter)
+        }
+        return output
+    }
+}
+
+/// Similarity of two tokens, in [0, 1]: Jaro–Winkler on their bytes.
+public enum TokenSimilarity {
+    public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        if a == b { return a.isEmpty ? 0 : 1 }
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        let window = max(0, long.count / 2 - 1)
+        var longMatched = [Bool](repeating: false, count: long.count)
+        var shortMatches: [UInt8] = []
+        shortMatches.reserveCapacity(short.count)
+        for (index, letter) in short.enumerated() {
+            let start = max(0, index - window)
+            let end = min(long.count - 1, index + window)
+            guard start <= end else { continue }
+            for other in start...end where !longMatched[other] && long[other] == letter {
+                longMatched[other] = true
+                shortMatches.append(letter)
+                break
+            }
+        }
+        let matches = shortMatches.count
+        guard matches > 0 else { return 0 }
+        var transpositions = 0
+        var cursor = 0
+        for (index, matched) in longMatched.enumerated() where matched {
+            if long[index] != shortMatches[cursor] { transpositions += 1 }
+            cursor += 1
+        }
+        let m = Double(matches)
+        let jaro =
+            (m / Double(short.count) + m / Double(long.count)
+                + (m - Double(transpositions / 2)) / m) / 3
+        var prefix = 0
+        while prefix < min(4, short.count), short[prefix] == long[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+}
