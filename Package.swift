@@ -45,10 +45,11 @@ let package = Package(
             // GeoNames and Statbel reference data, with its licence and attribution.
             resources: [.copy("Resources/gazetteer")]
         ),
+        .target(name: "Resolve", dependencies: ["GlaneurCore", "Normalize", "Geocode"]),
 
         // MARK: - Command line
 
-        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode"]),
+        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode", "Resolve"]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests

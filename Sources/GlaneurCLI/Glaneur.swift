@@ -11,6 +11,8 @@ public enum Glaneur {
         ReadCommand.self,
         NormalizeCommand.self,
         GeocodeCommand.self,
+        DedupeCommand.self,
+        EvaluateCommand.self,
         GazetteerCommand.self,
     ]
 
