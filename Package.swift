@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq"),
 
         // MARK: - The model shared by every stage
 
@@ -47,9 +48,13 @@ let package = Package(
         ),
         .target(name: "Resolve", dependencies: ["GlaneurCore", "Normalize", "Geocode"]),
 
+        .target(name: "Store", dependencies: ["GlaneurCore", "SQLiteKit", "CPostgres"]),
+
         // MARK: - Command line
 
-        .target(name: "GlaneurCLI", dependencies: ["GlaneurCore", "Ingest", "Geocode", "Resolve"]),
+        .target(
+            name: "GlaneurCLI",
+            dependencies: ["GlaneurCore", "Ingest", "Geocode", "Store", "Resolve"]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests
@@ -68,6 +73,7 @@ let package = Package(
             dependencies: ["Geocode", "GlaneurCore"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

@@ -1,0 +1,182 @@
+import Foundation
+import GlaneurCore
+
+/// ISO 8601 UTC timestamps, as the database stores them.
+enum Timestamp {
+    static func now() -> String {
+        Date().formatted(.iso8601)
+    }
+}
+
+/// What a database already holds about one record.
+struct KnownRecord {
+    var id: Int64
+    var contentHash: String
+    var entityUID: String
+    var isActive: Bool
+}
+
+/// What a database already holds about one entity.
+struct KnownEntity {
+    var fid: Int64
+    var contentHash: String
+    var status: String
+}
+
+/// A record ready to write: its key and digest computed once.
+struct PlannedRecord {
+    var input: RecordInput
+    var key: String
+    var contentHash: String
+}
+
+/// An entity ready to write.
+struct PlannedEntity {
+    var input: EntityInput
+    var contentHash: String
+}
+
+/// The changes one run makes, computed from the run and the database's state before any
+/// write, so that a dry run and a real run agree by construction.
+struct LoadPlan {
+    var newEntities: [PlannedEntity] = []
+    var changedEntities: [(fid: Int64, entity: PlannedEntity)] = []
+    var newRecords: [PlannedRecord] = []
+    var changedRecords: [(id: Int64, record: PlannedRecord)] = []
+    /// Records that a full-list source no longer sends.
+    var inactivatedRecords: [Int64] = []
+    /// Entities absorbed by a merge: (absorbed fid, survivor uid).
+    var absorbedEntities: [(fid: Int64, into: String)] = []
+    /// Entities the run touches, by uid, with their fid when they already exist.
+    var knownEntities: [String: KnownEntity] = [:]
+    var counts = RunCounts()
+    var samples: [String: [String]] = [:]
+
+    mutating func sample(_ outcome: String, _ text: @autoclosure () -> String) {
+        guard samples[outcome, default: []].count < RunReport.sampleLimit else { return }
+        samples[outcome, default: []].append(text())
+    }
+}
+
+/// The reads a planner needs from a database.
+protocol PlanningReader {
+    /// Every record of a source, by source key.
+    func records(ofSource source: String) throws -> [String: KnownRecord]
+    /// An entity by uid, if the database has it.
+    func entity(uid: String) throws -> KnownEntity?
+}
+
+enum LoadPlanner {
+    /// The key a record is stored under: the partner's key, or its content when the
+    /// partner gives none (a `#` keeps the two apart).
+    static func key(of record: RecordInput, contentHash: String) -> String {
+        if let key = record.sourceKey, !key.isEmpty { return key }
+        return "#" + contentHash
+    }
+
+    /// Compares the run with what the database holds and lists the changes to make.
+    static func plan(_ run: RunInput, reader: some PlanningReader) throws -> LoadPlan {
+        var plan = LoadPlan()
+        plan.counts.rowsRead = run.records.count + run.rejects.count
+        plan.counts.rejected = run.rejects.count
+        for reject in run.rejects.prefix(RunReport.sampleLimit) {
+            plan.sample(
+                "rejected",
+                "\(reject.provenance.file) row \(reject.provenance.row): \(reject.code.rawValue)")
+        }
+
+        // Step 1: entities. Every uid the run names is looked up once.
+        var entityInputs: [String: EntityInput] = [:]
+        for entity in run.entities { entityInputs[entity.uid] = entity }
+        for record in run.records where entityInputs[record.entityUID] == nil {
+            throw StoreError(
+                "record \(record.provenance.file) row \(record.provenance.row) belongs to "
+                    + "entity '\(record.entityUID)', which the run does not define")
+        }
+        var seenUIDs = Set<String>()
+        for entity in run.entities where seenUIDs.insert(entity.uid).inserted {
+            let planned = PlannedEntity(
+                input: entity,
+                contentHash: ContentHash.of(fields: entity.fields, location: entity.location))
+            if let known = try reader.entity(uid: entity.uid) {
+                plan.knownEntities[entity.uid] = known
+                let changed = known.contentHash != planned.contentHash || known.status != "active"
+                if changed && run.mode != .append {
+                    plan.changedEntities.append((known.fid, planned))
+                }
+            } else {
+                plan.newEntities.append(planned)
+            }
+        }
+        plan.counts.entitiesCreated = plan.newEntities.count
+        plan.counts.entitiesUpdated = plan.changedEntities.count
+
+        // Step 2: records, compared by source and key with what each source sent before.
+        let sources = Set(run.records.map(\.provenance.source)).union(run.inputs.map(\.source))
+        var known: [String: [String: KnownRecord]] = [:]
+        for source in sources { known[source] = try reader.records(ofSource: source) }
+        var seenKeys: [String: Set<String>] = [:]
+        var entitiesStarted = Set<String>()
+        for record in run.records {
+            let hash = ContentHash.of(rawFields: record.rawFields)
+            let key = key(of: record, contentHash: hash)
+            let source = record.provenance.source
+            guard seenKeys[source, default: []].insert(key).inserted else {
+                throw StoreError(
+                    "\(record.provenance.file) row \(record.provenance.row): source key "
+                        + "'\(key)' appears twice in source '\(source)'; keys must be unique")
+            }
+            let planned = PlannedRecord(input: record, key: key, contentHash: hash)
+            let label = "\(source)/\(key): \(record.fields.name)"
+            if let existing = known[source]?[key] {
+                let changed =
+                    existing.contentHash != hash || existing.entityUID != record.entityUID
+                    || !existing.isActive
+                if changed && run.mode != .append {
+                    plan.changedRecords.append((existing.id, planned))
+                    plan.counts.updated += 1
+                    plan.sample("updated", label)
+                } else {
+                    plan.counts.unchanged += 1
+                    plan.sample("unchanged", label)
+                }
+            } else {
+                plan.newRecords.append(planned)
+                let entityIsNew = plan.knownEntities[record.entityUID] == nil
+                if entityIsNew && entitiesStarted.insert(record.entityUID).inserted {
+                    plan.counts.new += 1
+                    plan.sample("new", label)
+                } else {
+                    plan.counts.merged += 1
+                    plan.sample("merged", label)
+                }
+            }
+        }
+
+        // Step 3: links that a full list no longer sends. Never deleted: marked inactive.
+        if run.mode != .append {
+            let fullSources = Set(
+                run.mode == .replace
+                    ? Array(sources) : run.inputs.filter(\.isFullList).map(\.source))
+            for source in fullSources.sorted() {
+                let sent = seenKeys[source, default: []]
+                for (key, record) in known[source, default: [:]].sorted(by: { $0.key < $1.key })
+                where record.isActive && !sent.contains(key) {
+                    plan.inactivatedRecords.append(record.id)
+                    plan.counts.inactivated += 1
+                    plan.sample("inactivated", "\(source)/\(key)")
+                }
+            }
+        }
+
+        // Step 4: entities that a merge absorbed.
+        for event in run.events where event.kind == .merge {
+            for uid in event.otherUIDs where uid != event.entityUID {
+                if let absorbed = try reader.entity(uid: uid), absorbed.status != "merged" {
+                    plan.absorbedEntities.append((absorbed.fid, event.entityUID))
+                }
+            }
+        }
+        return plan
+    }
+}

@@ -1,0 +1,244 @@
+import CPostgres
+import Foundation
+
+/// A connection to PostgreSQL through libpq. It owns its `PGconn` and closes it in
+/// `deinit`; it is used from one thread at a time.
+///
+/// Parameters travel apart from the SQL text (`PQexecParams`), in PostgreSQL's text
+/// format, so that no value is ever read as SQL.
+final class PostgresConnection {
+    private let handle: OpaquePointer
+
+    /// Connects with a `postgresql://` URL.
+    ///
+    /// - throws: `StoreError` with libpq's explanation (server down, wrong database…).
+    init(url: String) throws {
+        guard let connection = PQconnectdb(url) else {
+            throw StoreError("cannot connect to PostgreSQL: libpq is out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.message(of: connection)
+            PQfinish(connection)
+            throw StoreError(
+                "cannot connect to PostgreSQL at \(Self.redacted(url)): \(message)")
+        }
+        handle = connection
+        // Notices such as "relation already exists, skipping" are not for the user.
+        try execute("SET client_min_messages = warning")
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// The URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"),
+            let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+
+    private static func message(of connection: OpaquePointer?) -> String {
+        guard let text = PQerrorMessage(connection) else { return "unknown error" }
+        return String(cString: text).trimmingTrailingNewlines()
+    }
+
+    /// Runs SQL without parameters (several statements allowed).
+    func execute(_ sql: String) throws {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+    }
+
+    /// Runs one statement with parameters (`$1`, `$2`…) and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresResult {
+        let result = withCStrings(parameters) { pointers in
+            PQexecParams(
+                handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        do {
+            try check(result, sql: sql)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return PostgresResult(result)
+    }
+
+    /// Streams rows into a table with `COPY … FROM STDIN` in text format.
+    ///
+    /// - parameter body: appends rows to the buffer; it is sent in large chunks.
+    func copy(_ sql: String, _ body: (inout CopyBuffer) throws -> Void) throws {
+        let start = PQexec(handle, sql)
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            try check(start, sql: sql)
+            throw StoreError("PostgreSQL did not start COPY for: \(sql)")
+        }
+        PQclear(start)
+        var buffer = CopyBuffer(connection: handle)
+        var failure: Error?
+        do {
+            try body(&buffer)
+            try buffer.flush()
+        } catch {
+            failure = error
+        }
+        // Ending the COPY with an error message makes the server discard it.
+        let end = PQputCopyEnd(handle, failure == nil ? nil : "client failed")
+        guard end == 1 else { throw StoreError("COPY failed: \(Self.message(of: handle))") }
+        var outcome: Error? = failure
+        while let result = PQgetResult(handle) {
+            if outcome == nil {
+                do { try check(result, sql: sql) } catch { outcome = error }
+            }
+            PQclear(result)
+        }
+        if let outcome { throw outcome }
+    }
+
+    /// Runs `body` in a transaction: commit on success, rollback on error.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            // The first error is the one worth reporting.
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func check(_ result: OpaquePointer?, sql: String) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_COPY_IN:
+            return
+        default:
+            let text = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
+            let message = text.isEmpty ? Self.message(of: handle) : text
+            let firstLine = sql.split(separator: "\n").first.map(String.init) ?? sql
+            throw StoreError(
+                "PostgreSQL: \(message.trimmingTrailingNewlines()) — while running: "
+                    + firstLine.trimmingCharactersLeadingSpaces())
+        }
+    }
+}
+
+/// The rows of a query, read as text.
+final class PostgresResult {
+    private let handle: OpaquePointer?
+
+    init(_ handle: OpaquePointer?) {
+        self.handle = handle
+    }
+
+    deinit {
+        PQclear(handle)
+    }
+
+    var count: Int { Int(PQntuples(handle)) }
+
+    /// The rows changed by an INSERT, UPDATE or DELETE.
+    var changes: Int {
+        guard let text = PQcmdTuples(handle) else { return 0 }
+        return Int(String(cString: text)) ?? 0
+    }
+
+    func text(_ row: Int, _ column: Int) -> String? {
+        guard PQgetisnull(handle, Int32(row), Int32(column)) == 0 else { return nil }
+        return String(cString: PQgetvalue(handle, Int32(row), Int32(column)))
+    }
+
+    func int(_ row: Int, _ column: Int) -> Int {
+        text(row, column).flatMap { Int($0) } ?? 0
+    }
+
+    func int64(_ row: Int, _ column: Int) -> Int64 {
+        text(row, column).flatMap { Int64($0) } ?? 0
+    }
+
+    func double(_ row: Int, _ column: Int) -> Double? {
+        text(row, column).flatMap { Double($0) }
+    }
+}
+
+/// Rows for `COPY … FROM STDIN` in text format: tab between columns, `\N` for NULL,
+/// backslash escapes for tabs, line ends and backslashes in values
+/// (https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.2).
+struct CopyBuffer {
+    fileprivate let connection: OpaquePointer
+    private var bytes: [UInt8] = []
+    private var startsRow = true
+
+    fileprivate init(connection: OpaquePointer) {
+        self.connection = connection
+        bytes.reserveCapacity(1 << 20)
+    }
+
+    mutating func field(_ text: String?) {
+        if !startsRow { bytes.append(0x09) }
+        startsRow = false
+        guard let text else {
+            bytes.append(contentsOf: [0x5C, 0x4E])  // \N
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    mutating func field(_ value: Int64) { field(String(value)) }
+    mutating func field(_ value: Int) { field(String(value)) }
+    mutating func field(_ value: Double?) { field(value.map { String($0) }) }
+
+    mutating func endRow() throws {
+        bytes.append(0x0A)
+        startsRow = true
+        if bytes.count >= 1 << 20 { try flush() }
+    }
+
+    fileprivate mutating func flush() throws {
+        guard !bytes.isEmpty else { return }
+        let code = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                PQputCopyData(connection, $0.baseAddress, Int32($0.count))
+            }
+        }
+        guard code == 1 else {
+            throw StoreError(
+                "COPY failed: " + (PQerrorMessage(connection).map { String(cString: $0) } ?? ""))
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Keeps C strings alive for the duration of a libpq call.
+private func withCStrings<T>(
+    _ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T
+) -> T {
+    let copies = strings.map { $0.flatMap { strdup($0) } }
+    defer { for copy in copies { free(copy) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}
+
+extension String {
+    fileprivate func trimmingTrailingNewlines() -> String {
+        var text = self
+        while text.last?.isNewline == true { text.removeLast() }
+        return text
+    }
+
+    fileprivate func trimmingCharactersLeadingSpaces() -> String {
+        String(drop(while: { $0 == " " }))
+    }
+}

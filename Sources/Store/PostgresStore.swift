@@ -1,0 +1,651 @@
+import GlaneurCore
+
+/// The map database in PostgreSQL with PostGIS: the same model as `SQLiteStore`, with
+/// points in `geometry(Point, 4326)` under a GiST index.
+///
+/// New rows arrive with `COPY`; changed rows go through a staging table and one
+/// set-based `UPDATE … FROM`. A load runs in one transaction and takes a transaction-level
+/// advisory lock first, so that a second import waits for the first to commit (up to
+/// `lock_timeout`, then fails with a clear message) instead of interleaving with it.
+public final class PostgresStore: MapStore {
+    private let connection: PostgresConnection
+    private let url: String
+
+    /// The advisory lock every load and revert takes (an arbitrary constant: "GLNR").
+    static let writeLock = 0x474C_4E52
+
+    /// Connects and brings the schema up to date.
+    ///
+    /// - parameter lockTimeout: how long, in seconds, a load waits for another one.
+    public init(url: String, lockTimeout: Int = 30) throws {
+        self.url = url
+        connection = try PostgresConnection(url: url)
+        try connection.execute("SET lock_timeout = '\(lockTimeout)s'")
+        try migrate()
+    }
+
+    // MARK: - Schema
+
+    static let entityColumns = SQLiteSchema.entityColumns
+    static let recordColumns = SQLiteSchema.recordColumns
+
+    private static let migrations: [(version: Int, name: String, sql: String)] = [
+        (1, "map model", schema)
+    ]
+
+    private static let schema = """
+        CREATE EXTENSION IF NOT EXISTS postgis;
+        CREATE TABLE entities (
+            fid bigserial PRIMARY KEY,
+            geom geometry(Point, 4326),
+            uid text NOT NULL UNIQUE,
+            name text NOT NULL,
+            legal_form text, kind text, street text, house_number text, box text,
+            postcode text, locality text, country text, phones text, emails text,
+            website text, company_number text, vat_number text, products text, labels text,
+            longitude double precision, latitude double precision,
+            geocode_precision text, geocode_score double precision, geocode_provider text,
+            status text NOT NULL, merged_into text,
+            first_seen text NOT NULL, last_seen text NOT NULL,
+            first_run bigint NOT NULL, last_run bigint NOT NULL, content_hash text NOT NULL
+        );
+        CREATE INDEX entities_geom ON entities USING gist (geom);
+        CREATE INDEX entities_status ON entities (status);
+        CREATE TABLE runs (
+            id bigserial PRIMARY KEY, pipeline text NOT NULL, mode text NOT NULL,
+            status text NOT NULL, started text NOT NULL, finished text, reverted text,
+            rows_read bigint NOT NULL DEFAULT 0, new bigint NOT NULL DEFAULT 0,
+            merged bigint NOT NULL DEFAULT 0, updated bigint NOT NULL DEFAULT 0,
+            unchanged bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0,
+            inactivated bigint NOT NULL DEFAULT 0,
+            entities_created bigint NOT NULL DEFAULT 0,
+            entities_updated bigint NOT NULL DEFAULT 0
+        );
+        CREATE TABLE run_inputs (
+            run_id bigint NOT NULL REFERENCES runs(id), path text NOT NULL,
+            source text NOT NULL, checksum text NOT NULL, rows bigint NOT NULL,
+            full_list boolean NOT NULL
+        );
+        CREATE TABLE records (
+            id bigserial PRIMARY KEY,
+            entity_fid bigint NOT NULL REFERENCES entities(fid),
+            source text NOT NULL, source_key text NOT NULL, file text NOT NULL,
+            row bigint NOT NULL, line bigint NOT NULL, raw_fields text NOT NULL,
+            fields text NOT NULL, longitude double precision, latitude double precision,
+            geocode_precision text, content_hash text NOT NULL, status text NOT NULL,
+            first_run bigint NOT NULL, last_run bigint NOT NULL,
+            UNIQUE (source, source_key)
+        );
+        CREATE INDEX records_entity ON records (entity_fid);
+        CREATE TABLE entity_history (run_id bigint NOT NULL, LIKE entities);
+        CREATE UNIQUE INDEX entity_history_key ON entity_history (run_id, fid);
+        CREATE INDEX entity_history_fid ON entity_history (fid);
+        CREATE TABLE record_history (run_id bigint NOT NULL, LIKE records);
+        CREATE UNIQUE INDEX record_history_key ON record_history (run_id, id);
+        CREATE INDEX record_history_id ON record_history (id);
+        CREATE TABLE match_events (
+            id bigserial PRIMARY KEY, run_id bigint NOT NULL REFERENCES runs(id),
+            kind text NOT NULL, entity_uid text NOT NULL, other_uids text NOT NULL,
+            source text, source_key text, score double precision NOT NULL,
+            reasons text NOT NULL
+        );
+        CREATE TABLE review_decisions (
+            id bigserial PRIMARY KEY, event_id bigint NOT NULL REFERENCES match_events(id),
+            decision text NOT NULL CHECK (decision IN ('accept', 'reject', 'defer')),
+            reviewer text NOT NULL, note text, decided text NOT NULL
+        );
+        CREATE TABLE rejects (
+            id bigserial PRIMARY KEY, run_id bigint NOT NULL REFERENCES runs(id),
+            source text NOT NULL, file text NOT NULL, row bigint NOT NULL,
+            line bigint NOT NULL, code text NOT NULL, column_name text,
+            message text NOT NULL, raw text NOT NULL
+        );
+        CREATE TABLE geocode_cache (
+            query text NOT NULL, provider text NOT NULL, latitude double precision,
+            longitude double precision, precision text NOT NULL,
+            score double precision NOT NULL, label text NOT NULL, created text NOT NULL,
+            PRIMARY KEY (query, provider)
+        );
+        """
+
+    private func migrate() throws {
+        try connection.transaction {
+            // One migrator at a time, whoever opens the database first.
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS glaneur_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, applied text NOT NULL)
+                """)
+            let applied = try connection.query("SELECT version FROM glaneur_migrations")
+            let versions = Set((0..<applied.count).map { applied.int($0, 0) })
+            for migration in Self.migrations where !versions.contains(migration.version) {
+                try connection.execute(migration.sql)
+                try connection.query(
+                    "INSERT INTO glaneur_migrations VALUES ($1, $2, $3)",
+                    [String(migration.version), migration.name, Timestamp.now()])
+            }
+            if let latest = versions.max(), let known = Self.migrations.last?.version,
+                latest > known
+            {
+                throw StoreError(
+                    "the database has schema version \(latest), newer than this Glaneur "
+                        + "knows (\(known)): use a newer glaneur")
+            }
+        }
+    }
+
+    // MARK: - Loading
+
+    public func load(_ run: RunInput, dryRun: Bool) throws -> RunReport {
+        let started = Timestamp.now()
+        let reader = Reader(connection: connection)
+        if dryRun {
+            // REPEATABLE READ: the plan sees one snapshot; READ ONLY: it cannot write.
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? connection.execute("ROLLBACK") }
+            let plan = try LoadPlanner.plan(run, reader: reader)
+            return RunReport(
+                runID: nil, isDryRun: true, counts: plan.counts, samples: plan.samples)
+        }
+        return try connection.transaction {
+            try takeWriteLock()
+            let plan = try LoadPlanner.plan(run, reader: reader)
+            let runID = try apply(plan, of: run, started: started)
+            return RunReport(
+                runID: runID, isDryRun: false, counts: plan.counts, samples: plan.samples)
+        }
+    }
+
+    private func takeWriteLock() throws {
+        do {
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
+        } catch let error as StoreError where error.message.contains("lock timeout") {
+            throw StoreError(
+                "another import is writing to \(PostgresConnection.redacted(url)) and did "
+                    + "not finish in time; nothing was written: run this one again when the "
+                    + "other has finished")
+        }
+    }
+
+    struct Reader: PlanningReader {
+        let connection: PostgresConnection
+
+        func records(ofSource source: String) throws -> [String: KnownRecord] {
+            let result = try connection.query(
+                """
+                SELECT r.id, r.source_key, r.content_hash, e.uid, r.status
+                FROM records r JOIN entities e ON e.fid = r.entity_fid WHERE r.source = $1
+                """, [source])
+            var known: [String: KnownRecord] = [:]
+            for row in 0..<result.count {
+                known[result.text(row, 1) ?? ""] = KnownRecord(
+                    id: result.int64(row, 0), contentHash: result.text(row, 2) ?? "",
+                    entityUID: result.text(row, 3) ?? "",
+                    isActive: result.text(row, 4) == "active")
+            }
+            return known
+        }
+
+        func entity(uid: String) throws -> KnownEntity? {
+            let result = try connection.query(
+                "SELECT fid, content_hash, status FROM entities WHERE uid = $1", [uid])
+            guard result.count > 0 else { return nil }
+            return KnownEntity(
+                fid: result.int64(0, 0), contentHash: result.text(0, 1) ?? "",
+                status: result.text(0, 2) ?? "")
+        }
+    }
+
+    private func apply(_ plan: LoadPlan, of run: RunInput, started: String) throws -> Int64 {
+        let now = Timestamp.now()
+
+        // Step 1: the run and its inputs.
+        let runID = try connection.query(
+            """
+            INSERT INTO runs (pipeline, mode, status, started)
+            VALUES ($1, $2, 'committed', $3) RETURNING id
+            """, [run.pipeline, run.mode.rawValue, started]
+        ).int64(0, 0)
+        let runText = String(runID)
+        try connection.copy("COPY run_inputs FROM STDIN") { buffer in
+            for input in run.inputs {
+                buffer.field(runID)
+                buffer.field(input.path)
+                buffer.field(input.source)
+                buffer.field(input.checksum)
+                buffer.field(input.rows)
+                buffer.field(input.isFullList ? "t" : "f")
+                try buffer.endRow()
+            }
+        }
+
+        // Step 2: new entities by COPY; changed ones into a staging table, copied to the
+        // history, then updated in one statement.
+        let entityList = Self.entityColumns.joined(separator: ", ")
+        try connection.copy("COPY entities (\(entityList)) FROM STDIN") { buffer in
+            for entity in plan.newEntities {
+                Self.golden(entity, into: &buffer)
+                buffer.field(now)
+                buffer.field(now)
+                buffer.field(runID)
+                buffer.field(runID)
+                buffer.field(entity.contentHash)
+                try buffer.endRow()
+            }
+        }
+        if !plan.changedEntities.isEmpty {
+            try connection.execute(
+                """
+                CREATE TEMP TABLE stage_entities ON COMMIT DROP AS
+                    SELECT fid, \(entityList) FROM entities WITH NO DATA
+                """)
+            try connection.copy("COPY stage_entities (fid, \(entityList)) FROM STDIN") {
+                buffer in
+                for (fid, entity) in plan.changedEntities {
+                    buffer.field(fid)
+                    Self.golden(entity, into: &buffer)
+                    buffer.field(now)  // first_seen: not copied back
+                    buffer.field(now)
+                    buffer.field(runID)  // first_run: not copied back
+                    buffer.field(runID)
+                    buffer.field(entity.contentHash)
+                    try buffer.endRow()
+                }
+            }
+            try snapshotEntities("SELECT fid FROM stage_entities", runID: runText)
+            let updated = Self.entityColumns.filter { $0 != "first_seen" && $0 != "first_run" }
+            try connection.query(
+                """
+                UPDATE entities e SET (\(updated.joined(separator: ", "))) =
+                    (\(updated.map { "s." + $0 }.joined(separator: ", ")))
+                FROM stage_entities s WHERE e.fid = s.fid
+                """)
+        }
+        var fids = plan.knownEntities.mapValues(\.fid)
+        if !plan.newEntities.isEmpty {
+            let created = try connection.query(
+                "SELECT uid, fid FROM entities WHERE first_run = $1", [runText])
+            for row in 0..<created.count {
+                fids[created.text(row, 0) ?? ""] = created.int64(row, 1)
+            }
+        }
+
+        // Step 3: records, the same way.
+        let recordList = Self.recordColumns.joined(separator: ", ")
+        try connection.copy("COPY records (\(recordList)) FROM STDIN") { buffer in
+            for record in plan.newRecords {
+                try Self.record(record, fids: fids, into: &buffer)
+                buffer.field(runID)
+                buffer.field(runID)
+                try buffer.endRow()
+            }
+        }
+        if !plan.changedRecords.isEmpty {
+            try connection.execute(
+                """
+                CREATE TEMP TABLE stage_records ON COMMIT DROP AS
+                    SELECT id, \(recordList) FROM records WITH NO DATA
+                """)
+            try connection.copy("COPY stage_records (id, \(recordList)) FROM STDIN") {
+                buffer in
+                for (id, record) in plan.changedRecords {
+                    buffer.field(id)
+                    try Self.record(record, fids: fids, into: &buffer)
+                    buffer.field(runID)  // first_run: not copied back
+                    buffer.field(runID)
+                    try buffer.endRow()
+                }
+            }
+            try snapshotRecords("SELECT id FROM stage_records", runID: runText)
+            let updated = Self.recordColumns.filter { $0 != "first_run" }
+            try connection.query(
+                """
+                UPDATE records r SET (\(updated.joined(separator: ", "))) =
+                    (\(updated.map { "s." + $0 }.joined(separator: ", ")))
+                FROM stage_records s WHERE r.id = s.id
+                """)
+        }
+
+        // Step 4: links a full list no longer sends, then entities left without any.
+        if !plan.inactivatedRecords.isEmpty {
+            let ids = "{" + plan.inactivatedRecords.map(String.init).joined(separator: ",") + "}"
+            try snapshotRecords("SELECT unnest($2::bigint[])", runID: runText, ids)
+            try connection.query(
+                """
+                UPDATE records SET status = 'inactive', last_run = $1
+                WHERE id = ANY($2::bigint[])
+                """, [runText, ids])
+            let orphans = """
+                SELECT DISTINCT r.entity_fid FROM records r
+                WHERE r.id = ANY($2::bigint[]) AND NOT EXISTS (
+                    SELECT 1 FROM records o
+                    WHERE o.entity_fid = r.entity_fid AND o.status = 'active')
+                """
+            try snapshotEntities(orphans, runID: runText, ids)
+            try connection.query(
+                """
+                UPDATE entities SET status = 'inactive', last_seen = $3, last_run = $1
+                WHERE status = 'active' AND fid IN (\(orphans))
+                """, [runText, ids, now])
+        }
+
+        // Step 5: entities a merge absorbed.
+        for (absorbed, survivorUID) in plan.absorbedEntities {
+            guard let survivor = fids[survivorUID] else { continue }
+            try snapshotEntities("SELECT $2::bigint", runID: runText, String(absorbed))
+            try connection.query(
+                """
+                UPDATE entities SET status = 'merged', merged_into = $3, last_seen = $4,
+                    last_run = $1 WHERE fid = $2
+                """, [runText, String(absorbed), survivorUID, now])
+            try snapshotRecords(
+                "SELECT id FROM records WHERE entity_fid = $2", runID: runText,
+                String(absorbed))
+            try connection.query(
+                "UPDATE records SET entity_fid = $3, last_run = $1 WHERE entity_fid = $2",
+                [runText, String(absorbed), String(survivor)])
+        }
+
+        // Step 6: events and rejects.
+        try connection.copy(
+            """
+            COPY match_events
+                (run_id, kind, entity_uid, other_uids, source, source_key, score, reasons)
+            FROM STDIN
+            """
+        ) { buffer in
+            for event in run.events {
+                buffer.field(runID)
+                buffer.field(event.kind.rawValue)
+                buffer.field(event.entityUID)
+                buffer.field(ListColumn.encode(event.otherUIDs))
+                buffer.field(event.source)
+                buffer.field(event.sourceKey)
+                buffer.field(event.score)
+                buffer.field(ListColumn.encode(event.reasons))
+                try buffer.endRow()
+            }
+        }
+        try connection.copy(
+            """
+            COPY rejects (run_id, source, file, row, line, code, column_name, message, raw)
+            FROM STDIN
+            """
+        ) { buffer in
+            for reject in run.rejects {
+                buffer.field(runID)
+                buffer.field(reject.provenance.source)
+                buffer.field(reject.provenance.file)
+                buffer.field(reject.provenance.row)
+                buffer.field(reject.provenance.line)
+                buffer.field(reject.code.rawValue)
+                buffer.field(reject.column)
+                buffer.field(reject.message)
+                buffer.field(reject.raw)
+                try buffer.endRow()
+            }
+        }
+
+        // Step 7: the counts.
+        let counts = plan.counts
+        try connection.query(
+            """
+            UPDATE runs SET finished = $2, rows_read = $3, new = $4, merged = $5,
+                updated = $6, unchanged = $7, rejected = $8, inactivated = $9,
+                entities_created = $10, entities_updated = $11
+            WHERE id = $1
+            """,
+            [runText, Timestamp.now()]
+                + [
+                    counts.rowsRead, counts.new, counts.merged, counts.updated,
+                    counts.unchanged, counts.rejected, counts.inactivated,
+                    counts.entitiesCreated, counts.entitiesUpdated,
+                ].map { String($0) })
+        return runID
+    }
+
+    /// Copies the entities whose fids `selection` gives to the history of the run, once.
+    private func snapshotEntities(_ selection: String, runID: String, _ extra: String? = nil)
+        throws
+    {
+        try connection.query(
+            """
+            INSERT INTO entity_history SELECT $1::bigint, e.* FROM entities e
+            WHERE e.fid IN (\(selection)) ON CONFLICT DO NOTHING
+            """, [runID] + (extra.map { [$0] } ?? []))
+    }
+
+    private func snapshotRecords(_ selection: String, runID: String, _ extra: String? = nil)
+        throws
+    {
+        try connection.query(
+            """
+            INSERT INTO record_history SELECT $1::bigint, r.* FROM records r
+            WHERE r.id IN (\(selection)) ON CONFLICT DO NOTHING
+            """, [runID] + (extra.map { [$0] } ?? []))
+    }
+
+    /// Writes `geom` to `merged_into`, as `SQLiteSchema.entityColumns` orders them.
+    private static func golden(_ entity: PlannedEntity, into buffer: inout CopyBuffer) {
+        let fields = entity.input.fields
+        let location = entity.input.location
+        // EWKT: COPY parses it into the geometry column with its SRID.
+        buffer.field(location.map { "SRID=4326;POINT(\($0.longitude) \($0.latitude))" })
+        buffer.field(entity.input.uid)
+        buffer.field(fields.name)
+        buffer.field(fields.legalForm)
+        buffer.field(fields.kind)
+        buffer.field(fields.street)
+        buffer.field(fields.houseNumber)
+        buffer.field(fields.box)
+        buffer.field(fields.postcode)
+        buffer.field(fields.locality)
+        buffer.field(fields.country)
+        buffer.field(ListColumn.encode(fields.phones))
+        buffer.field(ListColumn.encode(fields.emails))
+        buffer.field(fields.website)
+        buffer.field(fields.companyNumber)
+        buffer.field(fields.vatNumber)
+        buffer.field(ListColumn.encode(fields.products))
+        buffer.field(ListColumn.encode(fields.labels))
+        buffer.field(location?.longitude)
+        buffer.field(location?.latitude)
+        buffer.field(location?.precision)
+        buffer.field(location?.score)
+        buffer.field(location?.provider)
+        buffer.field("active")
+        buffer.field(String?.none)
+    }
+
+    /// Writes `entity_fid` to `status`, as `SQLiteSchema.recordColumns` orders them.
+    private static func record(
+        _ record: PlannedRecord, fids: [String: Int64], into buffer: inout CopyBuffer
+    ) throws {
+        guard let fid = fids[record.input.entityUID] else {
+            throw StoreError("entity '\(record.input.entityUID)' is neither new nor known")
+        }
+        let input = record.input
+        buffer.field(fid)
+        buffer.field(input.provenance.source)
+        buffer.field(record.key)
+        buffer.field(input.provenance.file)
+        buffer.field(input.provenance.row)
+        buffer.field(input.provenance.line)
+        buffer.field(RawFieldsColumn.encode(input.rawFields))
+        buffer.field(FieldsColumn.encode(input.fields))
+        buffer.field(input.location?.longitude)
+        buffer.field(input.location?.latitude)
+        buffer.field(input.location?.precision)
+        buffer.field(record.contentHash)
+        buffer.field("active")
+    }
+
+    // MARK: - History
+
+    private static let runColumns = SQLiteStore.runColumns
+
+    private static func summary(_ result: PostgresResult, _ row: Int) -> RunSummary {
+        var counts = RunCounts()
+        counts.rowsRead = result.int(row, 6)
+        counts.new = result.int(row, 7)
+        counts.merged = result.int(row, 8)
+        counts.updated = result.int(row, 9)
+        counts.unchanged = result.int(row, 10)
+        counts.rejected = result.int(row, 11)
+        counts.inactivated = result.int(row, 12)
+        counts.entitiesCreated = result.int(row, 13)
+        counts.entitiesUpdated = result.int(row, 14)
+        return RunSummary(
+            id: result.int64(row, 0), pipeline: result.text(row, 1) ?? "",
+            mode: result.text(row, 2) ?? "", status: result.text(row, 3) ?? "",
+            started: result.text(row, 4) ?? "", finished: result.text(row, 5), counts: counts)
+    }
+
+    public func runs() throws -> [RunSummary] {
+        let result = try connection.query("SELECT \(Self.runColumns) FROM runs ORDER BY id")
+        return (0..<result.count).map { Self.summary(result, $0) }
+    }
+
+    public func run(id: Int64) throws -> RunDetail? {
+        let runs = try connection.query(
+            "SELECT \(Self.runColumns), reverted FROM runs WHERE id = $1", [String(id)])
+        guard runs.count > 0 else { return nil }
+        let inputs = try connection.query(
+            "SELECT path, source, checksum, rows, full_list FROM run_inputs WHERE run_id = $1",
+            [String(id)])
+        let events = try connection.query(
+            """
+            SELECT kind, entity_uid, other_uids, source, source_key, score, reasons
+            FROM match_events WHERE run_id = $1 ORDER BY id
+            """, [String(id)])
+        let rejects = try connection.query(
+            """
+            SELECT code, count(*) FROM rejects WHERE run_id = $1 GROUP BY code
+            ORDER BY 2 DESC
+            """, [String(id)])
+        return RunDetail(
+            summary: Self.summary(runs, 0),
+            inputs: (0..<inputs.count).map { row in
+                InputFile(
+                    path: inputs.text(row, 0) ?? "", source: inputs.text(row, 1) ?? "",
+                    checksum: inputs.text(row, 2) ?? "", rows: inputs.int(row, 3),
+                    isFullList: inputs.text(row, 4) == "t")
+            },
+            events: (0..<events.count).map { row in
+                MatchEvent(
+                    kind: MatchEvent.Kind(rawValue: events.text(row, 0) ?? "") ?? .new,
+                    entityUID: events.text(row, 1) ?? "",
+                    otherUIDs: ListColumn.decode(events.text(row, 2)),
+                    source: events.text(row, 3), sourceKey: events.text(row, 4),
+                    score: events.double(row, 5) ?? 0,
+                    reasons: ListColumn.decode(events.text(row, 6)))
+            },
+            rejectsByCode: (0..<rejects.count).map {
+                (code: rejects.text($0, 0) ?? "", count: rejects.int($0, 1))
+            },
+            reverted: runs.text(0, 15))
+    }
+
+    public func revert(runID: Int64) throws -> RevertReport {
+        try connection.transaction {
+            try takeWriteLock()
+            let run = [String(runID)]
+            let status = try connection.query("SELECT status FROM runs WHERE id = $1", run)
+            guard status.count > 0 else {
+                throw StoreError("there is no run \(runID): see 'glaneur runs list'")
+            }
+            guard status.text(0, 0) == "committed" else {
+                throw StoreError("run \(runID) is already \(status.text(0, 0) ?? "")")
+            }
+            let dependents = try connection.query(
+                """
+                WITH touched_entities AS (
+                    SELECT fid FROM entities WHERE first_run = $1
+                    UNION SELECT fid FROM entity_history WHERE run_id = $1),
+                touched_records AS (
+                    SELECT id FROM records WHERE first_run = $1
+                    UNION SELECT id FROM record_history WHERE run_id = $1),
+                later AS (
+                    SELECT h.run_id FROM entity_history h
+                        JOIN touched_entities t ON t.fid = h.fid
+                    UNION SELECT h.run_id FROM record_history h
+                        JOIN touched_records t ON t.id = h.id
+                    UNION SELECT r.first_run FROM records r
+                        JOIN touched_entities t ON t.fid = r.entity_fid)
+                SELECT DISTINCT later.run_id FROM later JOIN runs ON runs.id = later.run_id
+                WHERE later.run_id > $1 AND runs.status = 'committed' ORDER BY 1
+                """, run)
+            if dependents.count > 0 {
+                let list = (0..<dependents.count).map { dependents.text($0, 0) ?? "" }
+                throw StoreError(
+                    "run \(runID) cannot be reverted: later run(s) "
+                        + "\(list.joined(separator: ", ")) changed the same entities or "
+                        + "records. Revert those first, newest first.")
+            }
+            var report = RevertReport(
+                runID: runID, entitiesRemoved: 0, entitiesRestored: 0, recordsRemoved: 0,
+                recordsRestored: 0)
+            let recordList = Self.recordColumns.joined(separator: ", ")
+            report.recordsRestored = try connection.query(
+                """
+                UPDATE records r SET (\(recordList)) =
+                    (\(Self.recordColumns.map { "h." + $0 }.joined(separator: ", ")))
+                FROM record_history h WHERE h.run_id = $1 AND h.id = r.id
+                """, run
+            ).changes
+            report.recordsRemoved = try connection.query(
+                "DELETE FROM records WHERE first_run = $1", run
+            ).changes
+            let entityList = Self.entityColumns.joined(separator: ", ")
+            report.entitiesRestored = try connection.query(
+                """
+                UPDATE entities e SET (\(entityList)) =
+                    (\(Self.entityColumns.map { "h." + $0 }.joined(separator: ", ")))
+                FROM entity_history h WHERE h.run_id = $1 AND h.fid = e.fid
+                """, run
+            ).changes
+            report.entitiesRemoved = try connection.query(
+                "DELETE FROM entities WHERE first_run = $1", run
+            ).changes
+            try connection.query(
+                "UPDATE runs SET status = 'reverted', reverted = $2 WHERE id = $1",
+                run + [Timestamp.now()])
+            return report
+        }
+    }
+
+    // MARK: - Reading entities
+
+    public func forEachEntity(
+        includeInactive: Bool, _ body: (StoredEntity) throws -> Void
+    ) throws {
+        // TODO: read through a cursor in batches; one result holds every entity in memory.
+        let result = try connection.query(
+            """
+            SELECT \(SQLiteStore.entitySelection()) FROM entities
+            WHERE status = 'active' OR ($1 AND status = 'inactive') ORDER BY fid
+            """, [includeInactive ? "true" : "false"])
+        for row in 0..<result.count {
+            let text = { result.text(row, $0) }
+            let fields = EntityFields(
+                name: text(2) ?? "", legalForm: text(3), kind: text(4), street: text(5),
+                houseNumber: text(6), box: text(7), postcode: text(8), locality: text(9),
+                country: text(10), phones: ListColumn.decode(text(11)),
+                emails: ListColumn.decode(text(12)), website: text(13),
+                companyNumber: text(14), vatNumber: text(15),
+                products: ListColumn.decode(text(16)), labels: ListColumn.decode(text(17)))
+            var location: Location?
+            if let longitude = result.double(row, 18), let latitude = result.double(row, 19) {
+                location = Location(
+                    latitude: latitude, longitude: longitude, precision: text(20) ?? "",
+                    score: result.double(row, 21) ?? 0, provider: text(22) ?? "")
+            }
+            try body(
+                StoredEntity(
+                    fid: result.int64(row, 0), uid: text(1) ?? "", fields: fields,
+                    location: location, status: text(23) ?? "", firstSeen: text(24) ?? "",
+                    lastSeen: text(25) ?? ""))
+        }
+    }
+}
