@@ -61,7 +61,7 @@ import Testing
         var generator = SplitMix64(seed: 2026)
         var compared = 0
         let regions = ["BE", "FR", "CH", "LU"]
-        for _ in 0..<1500 {
+        for _ in 0..<2000 {
             let region = regions.randomElement(using: &generator) ?? "BE"
             let digits = (0..<9).map { _ in String(Int.random(in: 0...9, using: &generator)) }
             let leads = ["4", "8", "2", "6", "7", "3", "9", "1"]

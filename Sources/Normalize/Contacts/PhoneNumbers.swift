@@ -228,7 +228,10 @@ public enum PhoneNumbers {
             rest = rest.dropFirst()
         } else {
             // Luxembourg has no trunk prefix; "15…" carrier codes go to the full parser.
-            guard region == "LU", !(digits[0] == 1 && digits[1] == 5) else { return nil }
+            // A national number opening with "352" may be read by the parser as carrying
+            // the calling code: those go to it as well.
+            guard region == "LU", !digits.starts(with: [1, 5]), !digits.starts(with: [3, 5, 2])
+            else { return nil }
             callingCode = 352
         }
         guard let code = callingCode, rest.count >= 4, rest.count <= 13, rest.first != 0 else {
