@@ -122,3 +122,45 @@ extension Tag {
         #expect(second.latitude == first.latitude)
     }
 }
+
+@Suite struct BANBatchTests {
+    @Test func batchRequestNamesItsColumnsAndQuotesCells() {
+        let (body, contentType) = BANProvider(baseURL: "http://127.0.0.1:9").batchRequest([
+            OnlineQuery(text: "12 rue du \"Moulin\", Lille", postcode: "59000", cityCode: "59350"),
+        ])
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        #expect(text.contains("name=\"columns\"\r\n\r\nq\r\n"))
+        #expect(text.contains("\"0\",\"12 rue du \"\"Moulin\"\", Lille\",\"59000\",\"59350\""))
+    }
+
+    @Test func batchResponseIsReadBackInQueryOrder() {
+        let body = """
+            row,q,postcode,citycode,latitude,longitude,result_label,result_score,result_type,\
+            result_id
+            1,45 Grande Rue Roubaix,,,50.69182,3.17991,45 Grande Rue 59100 Roubaix,0.9,\
+            housenumber,59512_0420_00045
+            0,nowhere,,,,,,,,
+            """
+        let answers = BANProvider().parseBatch(Array(body.utf8), count: 2)
+        #expect(answers[0] == nil)
+        #expect(answers[1]?.precision == .housenumber)
+        #expect(answers[1]?.referenceID == "59512_0420_00045")
+    }
+
+    @Test(.tags(.addok), .enabled(if: ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"]
+                                  != nil))
+    func realAddokBatchEndpoint() throws {
+        let url = try #require(ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"])
+        let online = OnlineGeocoder(provider: BANProvider(baseURL: url),
+                                    cache: try GeocodeCache(path: ":memory:"))
+        let replies = try online.answers([
+            OnlineQuery(text: "45 Grande Rue 59100 Roubaix"),
+            OnlineQuery(text: "12 rue du Moulin 59000 Lille", cityCode: "59350"),
+        ])
+        #expect(replies.map(\.answer?.referenceID) == ["59512_0420_00045", "59350_5520_00012"])
+        #expect(replies.allSatisfy { !$0.cached })
+        #expect(try online.answers([OnlineQuery(text: "45 Grande Rue 59100 Roubaix")])
+                    .first?.cached == true)
+    }
+}

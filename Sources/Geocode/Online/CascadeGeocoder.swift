@@ -11,6 +11,8 @@ public final class CascadeGeocoder: Sendable {
     public let sufficientPrecision: Precision
     /// How far an online answer may lie from the locality found offline.
     static let maximumDistanceKilometres = 30.0
+    /// From this many rows to ask, the BAN batch endpoint is used.
+    static let batchThreshold = 20
 
     public init(offline: OfflineGeocoder, online: [OnlineGeocoder],
                 sufficientPrecision: Precision = .housenumber)
@@ -28,6 +30,16 @@ public final class CascadeGeocoder: Sendable {
         var results = offline.geocode(queries, threads: threads)
         let pending = queries.indices.filter { needsOnline(queries[$0], results[$0]) }
         guard !pending.isEmpty, !online.isEmpty else { return results }
+
+        // Long lists go to the BAN batch endpoint first, which fills the cache; the rows
+        // below then read their answers from it. A failed batch leaves them to ask one by
+        // one.
+        if pending.count >= Self.batchThreshold, let first = online.first,
+            first.provider is BANProvider
+        {
+            let requests = pending.map { onlineQuery(queries[$0], offline: results[$0]) }
+            _ = try? first.answers(requests)
+        }
         results.withUnsafeMutableBufferPointer { buffer in
             // Each worker writes only the rows of its own share of `pending`.
             nonisolated(unsafe) let output = buffer

@@ -7,7 +7,7 @@ import SQLiteKit
 /// an interrupted batch resumes where it stopped without asking the provider twice.
 public final class OnlineGeocoder: @unchecked Sendable {
     public let provider: any OnlineProvider
-    private let cache: GeocodeCache
+    let cache: GeocodeCache
     public var userAgent: String
     public var timeout: Double
     public var maximumAttempts: Int
@@ -34,13 +34,27 @@ public final class OnlineGeocoder: @unchecked Sendable {
         if let cached = cache.lookup(provider: provider.name, key: query.cacheKey) {
             return (cached, true)
         }
-        let url = provider.url(for: query)
+        let response = try send(url: provider.url(for: query))
+        let answer = provider.parse(response.body)
+        cache.store(provider: provider.name, key: query.cacheKey, answer: answer)
+        return (answer, false)
+    }
+
+    /// Sends one request within the rate limit, retrying transport failures and the
+    /// statuses that mean "later" (429, 502, 503, 504), honouring `Retry-After`.
+    ///
+    /// - returns: a successful (2xx) response.
+    func send(url: String, body: [UInt8]? = nil, contentType: String? = nil)
+        throws(HTTPError) -> HTTPResponse
+    {
         var delay = 0.5
         for attempt in 1...maximumAttempts {
             limiter.wait()
             let response: HTTPResponse
             do {
-                response = try HTTPClient.send(url: url, userAgent: userAgent, timeout: timeout)
+                response = try HTTPClient.send(
+                    url: url, body: body, contentType: contentType, userAgent: userAgent,
+                    timeout: body == nil ? timeout : timeout * 30)
             } catch {
                 // A transport failure (timeout, refused connection): back off and retry.
                 guard attempt < maximumAttempts else { throw error }
@@ -50,11 +64,8 @@ public final class OnlineGeocoder: @unchecked Sendable {
             }
             switch response.status {
             case 200..<300:
-                let answer = provider.parse(response.body)
-                cache.store(provider: provider.name, key: query.cacheKey, answer: answer)
-                return (answer, false)
+                return response
             case 429, 502, 503, 504:
-                // Busy or rate-limited: wait as told, or back off.
                 guard attempt < maximumAttempts else {
                     throw HTTPError(url: url, message: "HTTP \(response.status) after "
                                     + "\(attempt) attempts; try again later")
