@@ -109,6 +109,12 @@ public final class PostgresStore: MapStore {
         """
 
     private func migrate() throws {
+        // An up-to-date database needs no lock: opening it must not wait for an import.
+        let exists = try connection.query("SELECT to_regclass('glaneur_migrations') IS NOT NULL")
+        if exists.text(0, 0) == "t" {
+            let current = try connection.query("SELECT max(version) FROM glaneur_migrations")
+            if current.int(0, 0) == Self.migrations.last?.version { return }
+        }
         try connection.transaction {
             // One migrator at a time, whoever opens the database first.
             try connection.query("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])

@@ -333,6 +333,13 @@ enum SQLiteSchema {
     /// - throws: `StoreError` when the file was written by a newer Glaneur, whose schema
     ///   this one does not know.
     static func migrate(_ database: Database) throws {
+        // An up-to-date file needs no write lock: opening it must not wait for an import
+        // that holds one.
+        let current = try? database.firstRow("SELECT max(version) FROM glaneur_migrations") {
+            $0.int(0)
+        }
+        if let current, let latest = migrations.last?.version, current == latest { return }
+
         try database.transaction {
             try database.execute(
                 """

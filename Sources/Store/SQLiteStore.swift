@@ -1,5 +1,5 @@
+import Foundation
 import GlaneurCore
-import Glibc
 import SQLiteKit
 
 /// The embedded map database: one SQLite file that is also a GeoPackage.
@@ -55,7 +55,7 @@ public final class SQLiteStore: MapStore {
     private func busyError() -> StoreError {
         StoreError(
             "another import is writing to \(database.path) and did not finish within "
-                + "\(Int(busyTimeout)) s; nothing was written: run this one again when the "
+                + "\(busyTimeout.formatted()) s; nothing was written: run this one again when the "
                 + "other has finished")
     }
 

@@ -215,7 +215,7 @@ struct LoadTests {
     func aMergeMovesTheAbsorbedEntitysRecords(_ backend: Backend) throws {
         let database = try TestDatabase(backend)
         let store = try database.open()
-        var builder = RunBuilder(count: 2)
+        let builder = RunBuilder(count: 2)
         try store.load(builder.build())
 
         var run = builder.build()

@@ -1,0 +1,68 @@
+import Foundation
+import Glibc
+import SQLiteKit
+import Store
+import Testing
+
+/// A load killed at any moment leaves the database as it was before the run, and the
+/// same import run again completes it.
+@Suite(.tags(.slow))
+struct KillTests {
+    static let rows = 4000
+
+    @Test func aLoadKilledAtRandomPointsLeavesTheDatabaseWhole() throws {
+        let folder = try TemporaryFolder()
+        let run = RunBuilder(count: Self.rows).build()
+
+        // How long a whole load takes here, to spread the kills over it.
+        let clock = ContinuousClock()
+        let duration = try clock.measure {
+            try SQLiteStore(path: folder.path("timing.gpkg")).load(run)
+        }
+        let microseconds =
+            Int(duration.components.seconds * 1_000_000)
+            + Int(duration.components.attoseconds / 1_000_000_000_000)
+
+        var generator = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        for attempt in 0..<8 {
+            let path = folder.path("map-\(attempt).gpkg")
+            // A first run is committed before the one that gets killed.
+            try SQLiteStore(path: path).load(RunBuilder(count: 10, source: "earlier").build())
+
+            let delay = Int.random(in: 0...(microseconds * 5 / 4), using: &generator)
+            let child = fork()
+            if child == 0 {
+                // The child loads and leaves at once, running no test machinery.
+                let status: Int32 = (try? SQLiteStore(path: path).load(run)) == nil ? 1 : 0
+                _exit(status)
+            }
+            #expect(child > 0, "fork failed: errno \(errno)")
+            usleep(UInt32(delay))
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            let wasKilled = (status & 0x7F) == SIGKILL
+            if wasKilled { killedMidway += 1 }
+
+            // The database is whole, and holds either the whole run or none of it.
+            let store = try SQLiteStore(path: path)
+            let check = try store.database.firstRow("PRAGMA integrity_check") { $0.text(0) }
+            #expect(check == "ok")
+            let runs = try store.runs()
+            let count = try entities(of: store).count
+            if runs.count == 1 {
+                #expect(count == 10)
+            } else {
+                #expect(runs.count == 2)
+                #expect(count == 10 + Self.rows)
+            }
+
+            // Running the import again completes it.
+            try store.load(run)
+            #expect(try entities(of: store).count == 10 + Self.rows)
+        }
+        // With kills spread over the whole load, most land in the middle of it.
+        #expect(killedMidway > 0)
+    }
+}

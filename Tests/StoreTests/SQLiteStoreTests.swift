@@ -1,0 +1,95 @@
+import Foundation
+import SQLiteKit
+import Store
+import Testing
+
+/// What only the SQLite map database does: full-text search, schema migrations, the
+/// geocoding cache.
+struct SQLiteStoreTests {
+    @Test(arguments: [
+        ("ferme bois", ["La Ferme du Bois"]),
+        ("ELEVAGE", ["Élevage des Prés"]),
+        ("namur", ["La Ferme du Bois", "Élevage des Prés"]),
+        ("wavre", ["Le Potager \"Bio\""]),
+        ("\"bio", ["Le Potager \"Bio\""]),
+        ("mer", []),
+    ])
+    func fullTextSearchFindsNamesAndLocalities(query: String, expected: [String]) throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+        var builder = RunBuilder()
+        builder.rows = [
+            (key: "1", name: "La Ferme du Bois"), (key: "2", name: "Élevage des Prés"),
+            (key: "3", name: "Le Potager \"Bio\""),
+        ]
+        var run = builder.build()
+        run.entities[2].fields.locality = "Wavre"
+        try store.load(run)
+        let found = try store.search(query).map(\.fields.name)
+        #expect(Set(found) == Set(expected))
+    }
+
+    @Test func searchFollowsUpdatesAndReverts() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+        var builder = RunBuilder(count: 2)
+        try store.load(builder.build())
+        builder.rows[0].name = "Chèvrerie du Moulin"
+        let update = try store.load(builder.build())
+        #expect(try store.search("chevrerie").map(\.uid) == ["partner:e-0"])
+        #expect(try store.search("ferme 0").isEmpty)
+        try store.revert(runID: update.runID ?? 0)
+        #expect(try store.search("chevrerie").isEmpty)
+        #expect(try store.search("ferme 0").map(\.uid) == ["partner:e-0"])
+        let check = try store.database.firstRow(
+            "INSERT INTO entities_fts(entities_fts, rank) VALUES ('integrity-check', 1)"
+        ) { _ in 0 }
+        #expect(check == nil)
+    }
+
+    @Test func migrationsRunOnceAndRefuseANewerSchema() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("map.gpkg")
+        try SQLiteStore(path: path).load(RunBuilder(count: 2).build())
+        // Opening again migrates nothing and keeps the data.
+        let reopened = try SQLiteStore(path: path)
+        let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
+            $0.int(0)
+        }
+        #expect(versions == [1])
+        #expect(try entities(of: reopened).count == 2)
+
+        try reopened.database.execute(
+            "INSERT INTO glaneur_migrations VALUES (99, 'from the future', '2030-01-01')")
+        #expect {
+            try SQLiteStore(path: path)
+        } throws: { error in
+            "\(error)".contains("newer than this Glaneur knows")
+        }
+    }
+
+    @Test func aMissingDatabaseIsAnErrorWhenNotCreating() throws {
+        let folder = try TemporaryFolder()
+        #expect {
+            try SQLiteStore(path: folder.path("none.gpkg"), create: false)
+        } throws: { error in
+            "\(error)".contains("no map database at")
+        }
+    }
+
+    @Test func geocodingAnswersAreCached() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+        #expect(try store.cachedGeocode(query: "5000 namur", provider: "ban") == nil)
+        let point = Location(
+            latitude: 50.46, longitude: 4.87, precision: "locality", score: 0.8, provider: "ban")
+        try store.cacheGeocode(
+            query: "5000 namur", provider: "ban", location: point, label: "Namur")
+        try store.cacheGeocode(query: "nowhere", provider: "ban", location: nil, label: "")
+        let cached = try store.cachedGeocode(query: "5000 namur", provider: "ban")
+        #expect(cached?.location == point)
+        #expect(cached?.label == "Namur")
+        let unplaced = try #require(try store.cachedGeocode(query: "nowhere", provider: "ban"))
+        #expect(unplaced.location == nil)
+    }
+}
