@@ -58,6 +58,8 @@ public enum AddressParser {
             return result
         }
 
+        // TODO: building and flat complements ("bât. A", "appt 3", "résidence …") stay in
+        // the street; they need a field of their own before the geocoder can drop them.
         readStreet(tokens, country: country, language: language, into: &result)
         return result
     }

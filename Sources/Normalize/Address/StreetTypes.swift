@@ -28,6 +28,8 @@ public enum StreetTypes {
             ("route", ["route", "rte", "rt"]),
             ("impasse", ["impasse", "imp"]),
             ("place", ["place", "pl", "pla"]),
+            // TODO: in Belgium "ch." also abbreviates "chaussée"; it is read as "chemin"
+            // everywhere until the gazetteer's street names can decide between the two.
             ("chemin", ["chemin", "ch", "chem", "chm", "che"]),
             ("allée", ["allee", "all", "al"]),
             ("square", ["square", "sq"]),
