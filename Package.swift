@@ -50,6 +50,8 @@ let package = Package(
 
         .target(name: "Store", dependencies: ["GlaneurCore", "SQLiteKit", "CPostgres"]),
 
+        .target(name: "Pipeline", dependencies: ["GlaneurCore", "Ingest"]),
+
         // MARK: - Command line
 
         .target(
@@ -74,6 +76,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "GlaneurCore", "Ingest"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

@@ -1,3 +1,5 @@
+import GlaneurCore
+
 /// A small command-line parser that behaves the way users of swift-argument-parser
 /// expect: `--option value` and `--option=value`, `-o value`, `--` ending the options,
 /// usage errors with a "did you mean" suggestion.
@@ -140,30 +142,6 @@ enum ArgumentParser {
 
     /// The known word closest to a mistyped one, if it is close enough to be a typo.
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word, $0)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let allowed = max(2, word.count / 3)
-        if best.1 <= allowed { return best.0 }
-        // A unique prefix also counts: '--enc' for '--encoding'.
-        let prefixed = candidates.filter { $0.hasPrefix(word) && word.count >= 3 }
-        return prefixed.count == 1 ? prefixed[0] : nil
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        Suggestion.closest(to: word, among: candidates)
     }
 }

@@ -1,3 +1,4 @@
+import GlaneurCore
 import Testing
 
 @testable import GlaneurCLI
@@ -55,8 +56,8 @@ struct ArgumentParserTests {
     }
 
     @Test func editDistance() {
-        #expect(ArgumentParser.editDistance("kitten", "sitting") == 3)
-        #expect(ArgumentParser.editDistance("", "abc") == 3)
-        #expect(ArgumentParser.editDistance("same", "same") == 0)
+        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
+        #expect(Suggestion.editDistance("", "abc") == 3)
+        #expect(Suggestion.editDistance("same", "same") == 0)
     }
 }
