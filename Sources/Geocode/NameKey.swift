@@ -174,12 +174,13 @@ public enum NameDistance {
         }
     }
 
-    /// A similarity in [0, 1] from the edit distance, relative to the longer key.
-    public static func similarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
+    /// A similarity in [0, 1] from the edit distance, relative to the longer key; 0
+    /// beyond `limit` edits (by default half the longer key).
+    public static func similarity(_ a: [UInt8], _ b: [UInt8], limit: Int? = nil) -> Double {
         if a == b { return 1 }
         let longest = max(a.count, b.count)
         guard longest > 0 else { return 0 }
-        let limit = max(1, longest / 2)
+        let limit = limit ?? max(1, longest / 2)
         let distance = distance(a, b, limit: limit)
         if distance > limit { return 0 }
         return 1 - Double(distance) / Double(longest)

@@ -163,7 +163,8 @@ public final class PlaceIndex: Sendable {
                 candidates.append(contentsOf: deletionTable.values(for: hash))
             }
             for entry in candidates where hits[names[Int(entry)].place]?.match != .exact {
-                let similarity = NameDistance.similarity(compact, names[Int(entry)].compact)
+                let similarity = NameDistance.similarity(
+                    compact, names[Int(entry)].compact, limit: 2)
                 if similarity > 0 { record(entry, similarity: similarity, match: .fuzzy) }
             }
         }
@@ -207,28 +208,52 @@ public final class PlaceIndex: Sendable {
     }
 }
 
-/// A multimap from 64-bit hashes to 32-bit values, as two sorted arrays: compact, built
-/// with one sort, searched by bisection.
+/// A multimap from 64-bit hashes to 32-bit values: the values sorted by key in one array,
+/// and an open-addressing table from each distinct key to its run, so that a lookup costs
+/// one or two memory reads instead of a bisection.
 struct HashTable: Sendable {
-    private let keys: [UInt64]
     private let entries: [Int32]
+    /// Distinct keys, and where each one's run starts in `entries` (one more for the end).
+    private let keys: [UInt64]
+    private let starts: [Int32]
+    /// Slots of the open-addressing table: an index into `keys`, or -1.
+    private let slots: [Int32]
+    private let mask: Int
 
     init(_ pairs: [(UInt64, Int32)]) {
         let sorted = pairs.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        keys = sorted.map(\.0)
         entries = sorted.map(\.1)
+        var keys: [UInt64] = []
+        var starts: [Int32] = []
+        for (offset, pair) in sorted.enumerated() where keys.last != pair.0 {
+            keys.append(pair.0)
+            starts.append(Int32(offset))
+        }
+        starts.append(Int32(sorted.count))
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        for (index, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: key) & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(index)
+        }
+        self.keys = keys
+        self.starts = starts
+        self.slots = slots
+        self.mask = capacity - 1
     }
 
     func values(for key: UInt64) -> ArraySlice<Int32> {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let index = Int(slots[slot])
+            if index < 0 { return [] }
+            if keys[index] == key {
+                return entries[Int(starts[index])..<Int(starts[index + 1])]
+            }
+            slot = (slot + 1) & mask
         }
-        var end = low
-        while end < keys.count, keys[end] == key { end += 1 }
-        return entries[low..<end]
     }
 }
 
