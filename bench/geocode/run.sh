@@ -6,7 +6,8 @@
 #   PEERS_DIR      the peers folder (with addok/start_addok.sh, installed by its install.sh)
 #   PRODUCERS_DIR  optional: synthetic producer lists (make_producers.py output) to report
 #                  locality accuracy on
-# Environment: WORK (default /tmp/glaneur-bench-geocode), RUNS (Glaneur timing runs, 3).
+# Environment: WORK (default /tmp/glaneur-bench-geocode), RUNS (Glaneur timing runs, 3),
+# GLANEUR (a release glaneur binary to use instead of building one).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -16,10 +17,14 @@ WORK="${WORK:-/tmp/glaneur-bench-geocode}"
 RUNS="${RUNS:-3}"
 mkdir -p "$WORK"
 
-echo "== build (release)"
-swift build -c release --package-path "$ROOT" --scratch-path "$WORK/build" --product glaneur \
-  2>&1 | tail -1
-G="$WORK/build/release/glaneur"
+if [ -n "${GLANEUR:-}" ]; then
+  G="$GLANEUR"
+else
+  echo "== build (release)"
+  swift build -c release --package-path "$ROOT" --scratch-path "$WORK/build" \
+    --product glaneur 2>&1 | tail -1
+  G="$WORK/build/release/glaneur"
+fi
 export GLANEUR_GAZETTEER="$WORK/gazetteer.sqlite"
 
 echo "== evaluation set"
