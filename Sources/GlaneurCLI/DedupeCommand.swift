@@ -153,6 +153,7 @@ enum DedupeCommand: Command {
             return code
         }
         let threads = try threads(arguments)
+        let started = monotonicSeconds()
 
         var raw: [ProducerRecord] = []
         var normalisedInput: [NormalizedRecord] = []
@@ -176,6 +177,8 @@ enum DedupeCommand: Command {
                     + "clusters: run 'glaneur read --rejects' to see why")
         }
 
+        let read = monotonicSeconds()
+
         // Normalise on all cores, each thread with its own cache.
         let normalizer = Normalizer(options: Normalizer.Options(defaultCountry: country))
         let normalised =
@@ -183,6 +186,7 @@ enum DedupeCommand: Command {
                 let cache = NormalizationCache()
                 return range.map { normalizer.normalize(raw[$0], cache: cache) }
             } + normalisedInput
+        let normalisedAt = monotonicSeconds()
 
         let store = try GazetteerStore(
             path: arguments.value("--gazetteer") ?? GazetteerStore.defaultPath)
@@ -194,6 +198,13 @@ enum DedupeCommand: Command {
                 country: record.country?.value)
         }
         let places = geocoder.geocode(queries, threads: threads)
+        if !context.quiet {
+            context.standardError.line(
+                "loaded \(formatCount(normalised.count)) records: read "
+                    + String(format: "%.2f", read - started) + " s, normalised "
+                    + String(format: "%.2f", normalisedAt - read) + " s, geocoded "
+                    + String(format: "%.2f", monotonicSeconds() - normalisedAt) + " s")
+        }
         return zip(normalised, places).map { MatchRecord($0, geocode: $1) }
     }
 

@@ -101,8 +101,8 @@ extension Corpus {
         if !names[a].isEmpty, !names[b].isEmpty {
             if names[a] == names[b] {
                 pattern[.name] = 0
-                let key = "n|" + left.nameTokens.joined(separator: " ")
-                adjustment += frequencyAdjustment(key, level: 0.002)
+                let key = nameKeys[a]
+                adjustment += frequencyAdjustment(key)
                 if explain { adjusted.append(key) }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
@@ -120,7 +120,7 @@ extension Corpus {
         if !left.phones.isEmpty, !right.phones.isEmpty {
             if let shared = left.phones.first(where: right.phones.contains) {
                 pattern[.phone] = 0
-                adjustment += frequencyAdjustment("p|" + shared, level: 0.0005)
+                adjustment += frequencyAdjustment("p|" + shared)
                 if explain { adjusted.append("p|" + shared) }
             } else {
                 pattern[.phone] = 1
@@ -129,7 +129,7 @@ extension Corpus {
         if !left.emails.isEmpty, !right.emails.isEmpty {
             if let shared = left.emails.first(where: right.emails.contains) {
                 pattern[.email] = 0
-                adjustment += frequencyAdjustment("e|" + shared, level: 0.0005)
+                adjustment += frequencyAdjustment("e|" + shared)
                 if explain { adjusted.append("e|" + shared) }
             } else {
                 pattern[.email] = 1
@@ -140,10 +140,8 @@ extension Corpus {
         }
 
         pattern[.location] = locationLevel(left, right)
-        if let first = left.street, let second = right.street {
-            let sameStreet =
-                first == second
-                || TokenSimilarity.jaroWinkler(Array(first.utf8), Array(second.utf8)) >= 0.9
+        if let first = streets[a], let second = streets[b] {
+            let sameStreet = first == second || TokenSimilarity.levenshtein(first, second) >= 0.85
             if sameStreet, let x = left.houseNumber, x == right.houseNumber {
                 pattern[.address] = 0
             } else {
@@ -162,11 +160,13 @@ extension Corpus {
     }
 
     /// log2(typical share / this value's share), within [-4, 2]: a value carried by many
-    /// records weighs less than a typical one, a unique one a little more.
-    func frequencyAdjustment(_ key: String, level typical: Double) -> Double {
+    /// records weighs less than a typical one, a rare one a little more.
+    func frequencyAdjustment(_ key: String) -> Double {
+        let kind = String(key.prefix(2))
+        guard let typical = typicalShare[kind], typical > 0 else { return 0 }
         let count = Double(valueCounts[key] ?? 1)
-        let share = count / Double(max(records.count, 1))
-        return min(2, max(-4, log2(typical / max(share, 1e-9))))
+        let share = count / max(Double(totalValues[kind] ?? 1), 1)
+        return min(2, max(-4, log2(typical / share)))
     }
 
     /// The weighted Dice coefficient of the two names' tokens, and the share of the

@@ -22,9 +22,18 @@ public final class Corpus: Sendable {
     let names: [[Int32]]
     let nameWeight: [Double]
     let contacts: [[Int32]]
+    /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
+    let nameKeys: [String]
+    /// Each record's folded street, as bytes.
+    let streets: [[UInt8]?]
     /// How many records carry each phone, e-mail and whole name, for term-frequency
     /// adjustments: sharing a phone that twenty records carry says less.
     let valueCounts: [String: Int]
+    /// The chance that two records sharing a kind of value (`p|`, `e|`, `n|`) share it by
+    /// picking two at random: the sum of the squared shares of its values.
+    let typicalShare: [String: Double]
+    /// How many values of each kind the records carry.
+    let totalValues: [String: Int]
 
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
@@ -87,7 +96,21 @@ public final class Corpus: Sendable {
         self.names = names
         nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
         self.contacts = contacts
+        nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
+        streets = records.map { $0.street.map { Array($0.utf8) } }
         valueCounts = counts
+        var totals: [String: Double] = [:]
+        var squares: [String: Double] = [:]
+        for (key, count) in counts {
+            let kind = String(key.prefix(2))
+            totals[kind, default: 0] += Double(count)
+            squares[kind, default: 0] += Double(count) * Double(count)
+        }
+        typicalShare = Dictionary(
+            uniqueKeysWithValues: totals.map { kind, total in
+                (kind, squares[kind, default: 0] / (total * total))
+            })
+        totalValues = totals.mapValues { Int($0) }
     }
 
     public var count: Int { records.count }

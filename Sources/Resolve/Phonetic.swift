@@ -95,16 +95,85 @@ public enum Phonetic {
     }
 }
 
-/// Similarity of two tokens, in [0, 1]: Jaro–Winkler on their bytes.
+/// Similarities of two strings, in [0, 1], on their bytes.
 public enum TokenSimilarity {
+    /// 1 − edit distance / length of the longer: kinder than Jaro–Winkler to a letter
+    /// added or dropped in a long text ("ruue du bosquet").
+    public static func levenshtein(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        if a == b { return a.isEmpty ? 0 : 1 }
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let distance = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (b.count + 1)) {
+            buffer in
+            // Two rows of the distance table in one stack buffer.
+            var previous = 0
+            var current = b.count + 1
+            for j in 0...b.count { buffer[j] = j }
+            for i in 1...a.count {
+                buffer[current] = i
+                for j in 1...b.count {
+                    let substitution = buffer[previous + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                    buffer[current + j] = min(
+                        buffer[previous + j] + 1, buffer[current + j - 1] + 1, substitution)
+                }
+                swap(&previous, &current)
+            }
+            return buffer[previous + b.count]
+        }
+        return 1 - Double(distance) / Double(max(a.count, b.count))
+    }
+
     public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
         if a == b { return a.isEmpty ? 0 : 1 }
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        // Matched positions as bit masks: no allocation for the tokens of names.
+        guard long.count <= 64 else { return jaroWinklerLong(short, long) }
+        let window = max(0, long.count / 2 - 1)
+        var longMatched: UInt64 = 0
+        var shortMatched: UInt64 = 0
+        var matches = 0
+        for index in 0..<short.count {
+            let start = max(0, index - window)
+            let end = min(long.count - 1, index + window)
+            guard start <= end else { continue }
+            for other in start...end
+            where longMatched & (1 << UInt64(other)) == 0 && long[other] == short[index] {
+                longMatched |= 1 << UInt64(other)
+                shortMatched |= 1 << UInt64(index)
+                matches += 1
+                break
+            }
+        }
+        guard matches > 0 else { return 0 }
+        // Transpositions: matched letters taken in order on both sides that differ.
+        var transpositions = 0
+        var cursor = 0
+        for index in 0..<short.count where shortMatched & (1 << UInt64(index)) != 0 {
+            while longMatched & (1 << UInt64(cursor)) == 0 { cursor += 1 }
+            if short[index] != long[cursor] { transpositions += 1 }
+            cursor += 1
+        }
+        return winkler(
+            matches: matches, transpositions: transpositions, short: short, long: long)
+    }
+
+    private static func winkler(
+        matches: Int, transpositions: Int, short: [UInt8], long: [UInt8]
+    ) -> Double {
+        let m = Double(matches)
+        let jaro =
+            (m / Double(short.count) + m / Double(long.count)
+                + (m - Double(transpositions / 2)) / m) / 3
+        var prefix = 0
+        while prefix < min(4, short.count), short[prefix] == long[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
+    /// The same for texts longer than 64 bytes, with arrays for the matched positions.
+    private static func jaroWinklerLong(_ short: [UInt8], _ long: [UInt8]) -> Double {
         let window = max(0, long.count / 2 - 1)
         var longMatched = [Bool](repeating: false, count: long.count)
         var shortMatches: [UInt8] = []
-        shortMatches.reserveCapacity(short.count)
         for (index, letter) in short.enumerated() {
             let start = max(0, index - window)
             let end = min(long.count - 1, index + window)
@@ -115,20 +184,15 @@ public enum TokenSimilarity {
                 break
             }
         }
-        let matches = shortMatches.count
-        guard matches > 0 else { return 0 }
+        guard !shortMatches.isEmpty else { return 0 }
         var transpositions = 0
         var cursor = 0
         for (index, matched) in longMatched.enumerated() where matched {
             if long[index] != shortMatches[cursor] { transpositions += 1 }
             cursor += 1
         }
-        let m = Double(matches)
-        let jaro =
-            (m / Double(short.count) + m / Double(long.count)
-                + (m - Double(transpositions / 2)) / m) / 3
-        var prefix = 0
-        while prefix < min(4, short.count), short[prefix] == long[prefix] { prefix += 1 }
-        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+        return winkler(
+            matches: shortMatches.count, transpositions: transpositions, short: short,
+            long: long)
     }
 }
