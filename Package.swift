@@ -77,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "GlaneurCore", "Ingest"]),
+        .testTarget(name: "ResolveTests", dependencies: ["Resolve", "GlaneurCore", "Normalize"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]
