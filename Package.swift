@@ -50,13 +50,18 @@ let package = Package(
 
         .target(name: "Store", dependencies: ["GlaneurCore", "SQLiteKit", "CPostgres"]),
 
-        .target(name: "Pipeline", dependencies: ["GlaneurCore", "Ingest"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["GlaneurCore", "Ingest", "Normalize", "Geocode", "Resolve", "Store"]
+        ),
 
         // MARK: - Command line
 
         .target(
             name: "GlaneurCLI",
-            dependencies: ["GlaneurCore", "Ingest", "Geocode", "Store", "Resolve"]),
+            dependencies: [
+                "GlaneurCore", "Ingest", "Normalize", "Geocode", "Resolve", "Store", "Pipeline",
+            ]),
         .executableTarget(name: "glaneur", dependencies: ["GlaneurCLI"]),
 
         // MARK: - Tests
@@ -76,8 +81,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "GlaneurCore", "Ingest"]),
         .testTarget(name: "ResolveTests", dependencies: ["Resolve", "GlaneurCore", "Normalize"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "GlaneurCore", "Ingest"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

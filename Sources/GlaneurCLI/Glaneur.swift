@@ -13,6 +13,7 @@ public enum Glaneur {
         GeocodeCommand.self,
         DedupeCommand.self,
         EvaluateCommand.self,
+        ImportCommand.self,
         GazetteerCommand.self,
     ]
 

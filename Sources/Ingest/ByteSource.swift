@@ -190,7 +190,9 @@ struct UTF16ToUTF8Source<Base: ByteSource>: ByteSource {
 }
 
 /// Reads up to `count` bytes from a source into a new array (empty at the end).
-func readBlock<Source: ByteSource>(from source: inout Source, count: Int) throws(GlaneurError)
+public func readBlock<Source: ByteSource>(
+    from source: inout Source, count: Int
+) throws(GlaneurError)
     -> [UInt8]
 {
     var failure: GlaneurError?

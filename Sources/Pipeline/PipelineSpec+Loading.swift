@@ -387,8 +387,14 @@ struct SpecChecker {
         var result = glob_t()
         defer { globfree(&result) }
         guard glob(absolute, 0, nil, &result) == 0 else { return [] }
+        let current = FileManager.default.currentDirectoryPath + "/"
         return (0..<Int(result.gl_pathc)).compactMap { index in
-            result.gl_pathv[index].map { String(cString: $0) }
+            result.gl_pathv[index].map { path in
+                // Shown as the user would type it: "samples/x.csv", not
+                // "/home/…/pipelines/../samples/x.csv".
+                let clean = URL(fileURLWithPath: String(cString: path)).standardizedFileURL.path
+                return clean.hasPrefix(current) ? String(clean.dropFirst(current.count)) : clean
+            }
         }.sorted()
     }
 

@@ -1,0 +1,109 @@
+import GlaneurCore
+import Pipeline
+import Store
+
+/// `glaneur import`: runs a pipeline file from the partner files to the map database.
+enum ImportCommand: Command {
+    static let name = "import"
+    static let abstract = "Run a pipeline: read, normalise, geocode, deduplicate and load."
+    static let usage = "PIPELINE.json5 [--db URL] [--dry-run] [options]"
+    static let discussion = """
+        The pipeline file (JSON5) names the partner files and how to read them, and the
+        settings of each stage; it is checked before anything runs, and every problem is
+        reported with its place in the file. The run is one transaction: if anything
+        fails, the map database is left as it was. With --dry-run, everything is computed
+        and what would change is reported, but nothing is written.
+
+        --db takes a SQLite file (created if needed; readable as a GeoPackage) or a
+        postgresql:// URL, and replaces the pipeline's target.
+        """
+    static let options: [OptionDefinition] = [
+        .value("--db", name: "URL", help: "The map database (default: the pipeline's target)."),
+        .flag("--dry-run", help: "Report what would change; write nothing."),
+        .flag("--check", help: "Check the pipeline file and stop."),
+        .value("--gazetteer", name: "PATH", help: "The gazetteer store for offline geocoding."),
+    ]
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
+        guard arguments.positionals.count == 1 else {
+            throw UsageError(
+                arguments.positionals.isEmpty ? "missing PIPELINE" : "import takes one PIPELINE")
+        }
+        let spec: PipelineSpec
+        do {
+            spec = try PipelineSpec.load(path: arguments.positionals[0])
+        } catch {
+            context.standardError.line("Error: \(error.description)")
+            return .failure
+        }
+        if arguments.flag("--check") {
+            if !context.quiet {
+                let files = spec.sources.reduce(0) { $0 + $1.files.count }
+                context.standardError.line(
+                    "\(arguments.positionals[0]): valid; \(counted(files, "file")) to read")
+            }
+            return .success
+        }
+
+        var runner = PipelineRunner(spec: spec)
+        runner.database = arguments.value("--db")
+        runner.dryRun = arguments.flag("--dry-run")
+        if let path = arguments.value("--gazetteer") { runner.gazetteerPath = path }
+        if context.showsProgress {
+            runner.onStage = { stage in context.standardError.progress("\(spec.name): \(stage)…") }
+        }
+        let outcome = try runner.run()
+        context.standardError.clearProgress()
+        if !context.quiet {
+            summarise(outcome, spec: spec, dryRun: runner.dryRun, context: context)
+        }
+        return .success
+    }
+
+    private static func summarise(
+        _ outcome: PipelineRunner.Outcome, spec: PipelineSpec, dryRun: Bool,
+        context: CommandContext
+    ) {
+        let line = context.standardError.line
+        line(dryRun ? "\(spec.name): dry run, nothing written" : "\(spec.name): imported")
+        line("")
+        line("  rows   records  rejects  file")
+        for source in outcome.sources {
+            line(
+                "  " + pad(formatCount(source.counts.rows), 6) + " "
+                    + pad(formatCount(source.counts.records), 8) + " "
+                    + pad(formatCount(source.counts.rejects), 8) + " " + source.file)
+        }
+        let rows = outcome.sources.reduce(0) { $0 + $1.counts.rows }
+        line(
+            "  " + pad(formatCount(rows), 6) + " " + pad(formatCount(outcome.records), 8) + " "
+                + pad(formatCount(outcome.rejects.count), 8) + " total")
+        line("")
+        let precisions = outcome.precisions.sorted { $0.value > $1.value }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        line("  geocoded:   \(precisions)")
+        line(
+            "  entities:   \(formatCount(outcome.entities)) from \(formatCount(outcome.records)) "
+                + "records (\(formatCount(outcome.merged)) merged into another record's entity, "
+                + "\(formatCount(outcome.reviewPairs)) pairs to review)")
+        if let report = outcome.report {
+            let counts = report.counts.named.map { "\($0.0) \($0.1)" }
+            let run = report.runID.map { " (run \($0))" } ?? ""
+            line("  map:        " + counts.joined(separator: ", ") + run)
+        }
+        let timings = outcome.timings.map { "\($0.stage) \(String(format1: $0.seconds))s" }
+        line("  timings:    " + timings.joined(separator: ", "))
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+extension String {
+    /// One decimal: 2.345 → "2.3".
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,334 @@
+import Foundation
+import Geocode
+import GlaneurCore
+import Ingest
+import Normalize
+import Resolve
+import Store
+
+/// Runs a pipeline: reads every source, normalises and geocodes the records,
+/// deduplicates them into entities, and loads the run into the map database in one
+/// transaction (or, for a dry run, only reports what would change).
+public struct PipelineRunner {
+    public var spec: PipelineSpec
+    /// A database that replaces the pipeline's target (`--db`).
+    public var database: String?
+    public var dryRun = false
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The gazetteer store for offline geocoding.
+    public var gazetteerPath = GazetteerStore.defaultPath
+    /// Told when a stage starts, for progress on a terminal.
+    public var onStage: (String) -> Void = { _ in }
+
+    public init(spec: PipelineSpec) {
+        self.spec = spec
+    }
+
+    /// What a run did, stage by stage; `report` is the map database's account.
+    public struct Outcome {
+        public var sources: [SourceOutcome] = []
+        public var records = 0
+        public var rejects: [Reject] = []
+        public var precisions: [String: Int] = [:]
+        public var entities = 0
+        /// Records that joined an entity another record of the run started.
+        public var merged = 0
+        public var reviewPairs = 0
+        public var report: RunReport?
+        public var timings: [(stage: String, seconds: Double)] = []
+    }
+
+    public struct SourceOutcome {
+        public var file: String
+        public var source: String
+        public var counts: ReadCounts
+    }
+
+    /// One record on its way through the stages.
+    struct Prepared {
+        var record: ProducerRecord
+        var priority: Int
+        var normalized: NormalizedRecord
+        var place: GeocodeResult
+    }
+
+    public func run() throws -> Outcome {
+        var outcome = Outcome()
+        var clock = StageClock()
+
+        onStage("read")
+        let (records, inputs) = try read(into: &outcome)
+        outcome.timings.append(("read", clock.lap()))
+
+        onStage("normalise")
+        let normalized = normalize(records)
+        outcome.timings.append(("normalise", clock.lap()))
+
+        onStage("geocode")
+        let places = try geocode(normalized)
+        outcome.timings.append(("geocode", clock.lap()))
+        for place in places { outcome.precisions[place.precision.rawValue, default: 0] += 1 }
+
+        let prepared = zip(records, zip(normalized, places)).map { item, result in
+            Prepared(
+                record: item.record, priority: item.priority, normalized: result.0,
+                place: result.1)
+        }
+
+        onStage("deduplicate")
+        let resolution = resolve(prepared)
+        outcome.timings.append(("deduplicate", clock.lap()))
+        outcome.reviewPairs = resolution.reviewPairs.count
+
+        onStage("load")
+        var run = RunInput(
+            pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
+            inputs: inputs, rejects: outcome.rejects)
+        assemble(prepared, clusters: resolution.clusters, into: &run, outcome: &outcome)
+        let store = try openMapStore(database ?? resolvedTarget(), create: true)
+        outcome.report = try store.load(run, dryRun: dryRun)
+        outcome.timings.append(("load", clock.lap()))
+        outcome.records = prepared.count
+        return outcome
+    }
+
+    // MARK: - Stages
+
+    private func read(into outcome: inout Outcome) throws
+        -> ([(record: ProducerRecord, priority: Int)], [InputFile])
+    {
+        var records: [(record: ProducerRecord, priority: Int)] = []
+        var inputs: [InputFile] = []
+        for source in spec.sources {
+            for file in source.files {
+                let reader = try SourceReader.open(path: file, options: source.readOptions)
+                while let item = try reader.next() {
+                    switch item {
+                    case .record(let record): records.append((record, source.priority))
+                    case .reject(let reject): outcome.rejects.append(reject)
+                    }
+                }
+                outcome.sources.append(
+                    SourceOutcome(
+                        file: file, source: reader.description.source, counts: reader.counts))
+                inputs.append(
+                    InputFile(
+                        path: file, source: reader.description.source,
+                        checksum: try checksum(of: file), rows: reader.counts.rows,
+                        isFullList: source.delivery == .full))
+            }
+        }
+        return (records, inputs)
+    }
+
+    private func normalize(_ records: [(record: ProducerRecord, priority: Int)])
+        -> [NormalizedRecord]
+    {
+        let countries = Dictionary(
+            spec.sources.flatMap { source in source.files.map { ($0, source.country) } },
+            uniquingKeysWith: { first, _ in first })
+        let fallback = spec.normalize.defaultCountry
+        let normalizers = Dictionary(
+            uniqueKeysWithValues: Set(countries.values.map { $0 ?? fallback }).map { country in
+                (country, Normalizer(options: Normalizer.Options(defaultCountry: country)))
+            })
+        return parallelChunks(records.count, threads: threads) { range in
+            let cache = NormalizationCache()
+            return range.map { index in
+                let record = records[index].record
+                let country = countries[record.provenance.file] ?? fallback
+                let normalizer = normalizers[country ?? fallback] ?? Normalizer()
+                return normalizer.normalize(record, cache: cache)
+            }
+        }
+    }
+
+    private func geocode(_ records: [NormalizedRecord]) throws -> [GeocodeResult] {
+        let geocoder = try OfflineGeocoder(store: GazetteerStore(path: gazetteerPath))
+        let queries = records.map { record in
+            AddressQuery(
+                street: record.address.street, houseNumber: record.address.houseNumber,
+                postcode: record.postcode?.value, locality: record.locality?.value,
+                country: record.country?.value)
+        }
+        return geocoder.geocode(queries, threads: threads)
+    }
+
+    private func resolve(_ prepared: [Prepared]) -> Resolution {
+        var options = Resolver.Options()
+        options.threshold = spec.dedupe.matchThreshold
+        options.reviewBand = spec.dedupe.reviewBand
+        options.threads = threads
+        let corpus = Corpus(records: prepared.map { MatchRecord($0.normalized, geocode: $0.place) })
+        return Resolver(options: options).resolve(corpus)
+    }
+
+    // MARK: - Entities
+
+    /// Turns clusters into entities with golden records, and records into links.
+    ///
+    /// An entity's id comes from its anchor record (the one from the highest-priority
+    /// source, then the first read), so importing the same lists again gives the same
+    /// ids. Each field of the golden record is the first value found going through the
+    /// records in that same order: source priority first, then completeness.
+    private func assemble(
+        _ prepared: [Prepared], clusters: [[Int]], into run: inout RunInput,
+        outcome: inout Outcome
+    ) {
+        for cluster in clusters where !cluster.isEmpty {
+            let ordered = cluster.sorted { left, right in
+                let a = prepared[left]
+                let b = prepared[right]
+                if a.priority != b.priority { return a.priority > b.priority }
+                let completeness = (fields(of: a).filled, fields(of: b).filled)
+                if completeness.0 != completeness.1 { return completeness.0 > completeness.1 }
+                return left < right
+            }
+            let anchor = prepared[ordered[0]]
+            let uid = entityID(for: anchor.record)
+            let golden = goldenRecord(ordered.map { fields(of: prepared[$0]).fields })
+            let point = ordered.compactMap { location(of: prepared[$0].place) }
+                .min { rank($0.precision) < rank($1.precision) }
+            run.entities.append(EntityInput(uid: uid, fields: golden, location: point))
+            outcome.entities += 1
+
+            for index in ordered {
+                let item = prepared[index]
+                run.records.append(
+                    RecordInput(
+                        provenance: item.record.provenance,
+                        sourceKey: item.record[.sourceKey],
+                        rawFields: item.record.sourceFields,
+                        fields: fields(of: item).fields,
+                        location: location(of: item.place), entityUID: uid))
+                let isAnchor = index == ordered[0]
+                if !isAnchor { outcome.merged += 1 }
+                run.events.append(
+                    MatchEvent(
+                        kind: isAnchor ? .new : .attach, entityUID: uid,
+                        source: item.record.provenance.source,
+                        sourceKey: item.record[.sourceKey] ?? "row \(item.record.provenance.row)",
+                        score: 1,
+                        reasons: isAnchor
+                            ? ["first record of its cluster"]
+                            : [
+                                "clustered with \(anchor.record.provenance.file):"
+                                    + "\(anchor.record.provenance.row)"
+                            ]))
+            }
+        }
+    }
+
+    private func fields(of item: Prepared) -> (fields: EntityFields, filled: Int) {
+        let record = item.normalized
+        var fields = EntityFields(
+            name: record.name?.value ?? item.record[.name] ?? "",
+            legalForm: record.legalForm?.current, kind: record.kind?.value,
+            street: record.address.street, houseNumber: record.address.houseNumber,
+            box: record.address.box, postcode: record.postcode?.value,
+            locality: record.locality?.value, country: record.country?.value,
+            phones: record.phones.compactMap(\.e164),
+            emails: record.emails.filter(\.isValid).map(\.value),
+            website: record.website.flatMap { $0.isValid ? $0.url : nil },
+            companyNumber: record.companyNumber.flatMap { $0.isValid ? $0.canonical : nil },
+            vatNumber: record.vatNumber.flatMap { $0.isValid ? $0.canonical : nil },
+            products: record.products.compactMap(\.category),
+            labels: record.otherLabels)
+        if record.organic == .certified { fields.labels.insert("organic", at: 0) }
+        let optionals: [Any?] = [
+            fields.legalForm, fields.street, fields.houseNumber, fields.postcode,
+            fields.locality, fields.country, fields.website, fields.companyNumber,
+        ]
+        let filled =
+            optionals.compactMap { $0 }.count + (fields.phones.isEmpty ? 0 : 1)
+            + (fields.emails.isEmpty ? 0 : 1) + (fields.products.isEmpty ? 0 : 1)
+        return (fields, filled)
+    }
+
+    private func goldenRecord(_ candidates: [EntityFields]) -> EntityFields {
+        guard var golden = candidates.first else { return EntityFields(name: "") }
+        for other in candidates.dropFirst() {
+            golden.legalForm = golden.legalForm ?? other.legalForm
+            golden.kind = golden.kind ?? other.kind
+            // The address parts travel together: a street from one record and a
+            // postcode from another may not belong to one place.
+            if golden.street == nil && golden.postcode == nil {
+                golden.street = other.street
+                golden.houseNumber = other.houseNumber
+                golden.box = other.box
+                golden.postcode = other.postcode
+                golden.locality = other.locality
+            }
+            golden.country = golden.country ?? other.country
+            golden.website = golden.website ?? other.website
+            golden.companyNumber = golden.companyNumber ?? other.companyNumber
+            golden.vatNumber = golden.vatNumber ?? other.vatNumber
+            golden.phones += other.phones.filter { !golden.phones.contains($0) }
+            golden.emails += other.emails.filter { !golden.emails.contains($0) }
+            golden.products += other.products.filter { !golden.products.contains($0) }
+            golden.labels += other.labels.filter { !golden.labels.contains($0) }
+        }
+        return golden
+    }
+
+    private func location(of place: GeocodeResult) -> Location? {
+        guard let latitude = place.latitude, let longitude = place.longitude,
+            place.precision != .none
+        else { return nil }
+        return Location(
+            latitude: latitude, longitude: longitude, precision: place.precision.rawValue,
+            score: place.score, provider: place.provider)
+    }
+
+    private func rank(_ precision: String) -> Int {
+        GeocodeSpec.precisions.firstIndex(of: precision) ?? GeocodeSpec.precisions.count
+    }
+
+    /// A stable id: the partner and its own key for the row, or, without a key, the
+    /// partner and the row's name and postcode as written.
+    private func entityID(for record: ProducerRecord) -> String {
+        var hash = SHA256()
+        hash.update(Array(record.provenance.source.utf8))
+        hash.update([0x1F])
+        if let key = record[.sourceKey] {
+            hash.update(Array(key.utf8))
+        } else {
+            hash.update(Array((record[.name] ?? "").utf8))
+            hash.update([0x1F])
+            hash.update(Array((record[.postcode] ?? "").utf8))
+        }
+        return "E" + hash.finalize().prefix(16)
+    }
+
+    private func checksum(of path: String) throws -> String {
+        var file = try FileSource(path: path)
+        var hash = SHA256()
+        while true {
+            let block = try readBlock(from: &file, count: 1 << 20)
+            if block.isEmpty { break }
+            hash.update(block)
+        }
+        return hash.finalize()
+    }
+
+    private func resolvedTarget() -> String {
+        let target = spec.target.database
+        if target.hasPrefix("postgresql://") || target.hasPrefix("postgres://")
+            || target.hasPrefix("/")
+        {
+            return target
+        }
+        return spec.baseDirectory + "/" + target
+    }
+}
+
+/// Seconds between laps, for the timings per stage.
+struct StageClock {
+    private var last = Date()
+
+    mutating func lap() -> Double {
+        let now = Date()
+        defer { last = now }
+        return now.timeIntervalSince(last)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@Suite("Importing pipelines, end to end")
+struct ImportTests {
+    static func pipeline(_ name: String) -> String {
+        GlaneurProcess.packageRoot.appendingPathComponent("pipelines/\(name)").path
+    }
+
+    @Test func allPartnersMergeCrossListDuplicatesAndReimportChangesNothing() throws {
+        let folder = try ScratchFolder()
+        let database = folder.path("map.sqlite")
+        let first = try GlaneurProcess.run(
+            ["import", Self.pipeline("all-partners.json5"), "--db", database],
+            in: GlaneurProcess.packageRoot)
+        #expect(first.status == 0)
+        #expect(first.standardError.contains("240      240        0 total"))
+        #expect(first.standardError.contains("rows_read 240"))
+        // The samples hold 240 rows for 168 producers.
+        let entities = try #require(Self.count("entities_created", in: first.standardError))
+        #expect(abs(entities - 168) <= 5)
+        #expect(Self.count("merged", in: first.standardError) == 240 - entities)
+
+        let second = try GlaneurProcess.run(
+            ["import", Self.pipeline("all-partners.json5"), "--db", database],
+            in: GlaneurProcess.packageRoot)
+        #expect(second.status == 0)
+        #expect(Self.count("unchanged", in: second.standardError) == 240)
+        #expect(Self.count("entities_created", in: second.standardError) == 0)
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        let folder = try ScratchFolder()
+        let database = folder.path("map.sqlite")
+        let result = try GlaneurProcess.run(
+            ["import", Self.pipeline("federation-wallonne.json5"), "--db", database, "--dry-run"],
+            in: GlaneurProcess.packageRoot)
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("dry run, nothing written"))
+        #expect(Self.count("new", in: result.standardError) ?? 0 > 0)
+    }
+
+    @Test func aBrokenPipelineIsRefusedBeforeAnythingRuns() throws {
+        let folder = try ScratchFolder()
+        let path = try folder.write(
+            "broken.json5",
+            Array(
+                """
+                { name: "broken", sources: [{ path: "nowhere/*.csv", encodng: "cp1252" }],
+                  dedupe: { match_threshold: 2 } }
+                """.utf8))
+        let result = try GlaneurProcess.run(["import", path, "--check"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("3 problems"))
+        #expect(
+            result.standardError.contains(
+                "sources[0].encodng: unknown key; did you mean \"encoding\"?"))
+        #expect(result.standardError.contains("sources[0].path: no file matches"))
+        #expect(result.standardError.contains("dedupe.match_threshold"))
+    }
+
+    /// The number after `name` in the summary's "map:" line.
+    static func count(_ name: String, in text: String) -> Int? {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("map:") }) else {
+            return nil
+        }
+        for part in line.split(separator: ",") {
+            let words = part.split(separator: " ")
+            if let index = words.firstIndex(of: Substring(name)), index + 1 < words.count {
+                return Int(words[index + 1])
+            }
+        }
+        return nil
+    }
+}
