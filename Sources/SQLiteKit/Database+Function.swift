@@ -37,7 +37,7 @@ extension Database {
                         context, value, -1, glaneur_sqlite_transient())
                 case .blob(let bytes):
                     bytes.withUnsafeBytes {
-                        _ = sqlite3_result_blob(
+                        sqlite3_result_blob(
                             context, $0.baseAddress, Int32($0.count),
                             glaneur_sqlite_transient())
                     }

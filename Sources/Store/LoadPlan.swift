@@ -62,8 +62,8 @@ struct LoadPlan {
 protocol PlanningReader {
     /// Every record of a source, by source key.
     func records(ofSource source: String) throws -> [String: KnownRecord]
-    /// An entity by uid, if the database has it.
-    func entity(uid: String) throws -> KnownEntity?
+    /// The entities the database has among `uids`, by uid.
+    func entities(uids: [String]) throws -> [String: KnownEntity]
 }
 
 enum LoadPlanner {
@@ -93,12 +93,14 @@ enum LoadPlanner {
                 "record \(record.provenance.file) row \(record.provenance.row) belongs to "
                     + "entity '\(record.entityUID)', which the run does not define")
         }
+        let mergedAway = run.events.filter { $0.kind == .merge }.flatMap(\.otherUIDs)
+        let known = try reader.entities(uids: Array(entityInputs.keys) + mergedAway)
         var seenUIDs = Set<String>()
         for entity in run.entities where seenUIDs.insert(entity.uid).inserted {
             let planned = PlannedEntity(
                 input: entity,
                 contentHash: ContentHash.of(fields: entity.fields, location: entity.location))
-            if let known = try reader.entity(uid: entity.uid) {
+            if let known = known[entity.uid] {
                 plan.knownEntities[entity.uid] = known
                 let changed = known.contentHash != planned.contentHash || known.status != "active"
                 if changed && run.mode != .append {
@@ -113,8 +115,8 @@ enum LoadPlanner {
 
         // Step 2: records, compared by source and key with what each source sent before.
         let sources = Set(run.records.map(\.provenance.source)).union(run.inputs.map(\.source))
-        var known: [String: [String: KnownRecord]] = [:]
-        for source in sources { known[source] = try reader.records(ofSource: source) }
+        var knownRecords: [String: [String: KnownRecord]] = [:]
+        for source in sources { knownRecords[source] = try reader.records(ofSource: source) }
         var seenKeys: [String: Set<String>] = [:]
         var entitiesStarted = Set<String>()
         for record in run.records {
@@ -128,7 +130,7 @@ enum LoadPlanner {
             }
             let planned = PlannedRecord(input: record, key: key, contentHash: hash)
             let label = "\(source)/\(key): \(record.fields.name)"
-            if let existing = known[source]?[key] {
+            if let existing = knownRecords[source]?[key] {
                 let changed =
                     existing.contentHash != hash || existing.entityUID != record.entityUID
                     || !existing.isActive
@@ -160,7 +162,9 @@ enum LoadPlanner {
                     ? Array(sources) : run.inputs.filter(\.isFullList).map(\.source))
             for source in fullSources.sorted() {
                 let sent = seenKeys[source, default: []]
-                for (key, record) in known[source, default: [:]].sorted(by: { $0.key < $1.key })
+                for (key, record) in knownRecords[source, default: [:]].sorted(by: {
+                    $0.key < $1.key
+                })
                 where record.isActive && !sent.contains(key) {
                     plan.inactivatedRecords.append(record.id)
                     plan.counts.inactivated += 1
@@ -172,7 +176,7 @@ enum LoadPlanner {
         // Step 4: entities that a merge absorbed.
         for event in run.events where event.kind == .merge {
             for uid in event.otherUIDs where uid != event.entityUID {
-                if let absorbed = try reader.entity(uid: uid), absorbed.status != "merged" {
+                if let absorbed = known[uid], absorbed.status != "merged" {
                     plan.absorbedEntities.append((absorbed.fid, event.entityUID))
                 }
             }

@@ -44,6 +44,24 @@ final class PostgresConnection {
         return String(cString: text).trimmingTrailingNewlines()
     }
 
+    /// A text array in PostgreSQL's literal form, for `= ANY($1)`: each item in double
+    /// quotes, with backslashes before quotes and backslashes inside it.
+    static func arrayLiteral(_ items: some Sequence<String>) -> String {
+        var literal = "{"
+        var first = true
+        for item in items {
+            if !first { literal += "," }
+            first = false
+            literal += "\""
+            for character in item {
+                if character == "\"" || character == "\\" { literal.append("\\") }
+                literal.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
+    }
+
     /// Runs SQL without parameters (several statements allowed).
     func execute(_ sql: String) throws {
         let result = PQexec(handle, sql)

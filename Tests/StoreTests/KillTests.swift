@@ -8,7 +8,7 @@ import Testing
 /// same import run again completes it.
 @Suite(.tags(.slow))
 struct KillTests {
-    static let rows = 4000
+    static let rows = 3000
 
     @Test func aLoadKilledAtRandomPointsLeavesTheDatabaseWhole() throws {
         let folder = try TemporaryFolder()
@@ -25,7 +25,7 @@ struct KillTests {
 
         var generator = SystemRandomNumberGenerator()
         var killedMidway = 0
-        for attempt in 0..<8 {
+        for attempt in 0..<5 {
             let path = folder.path("map-\(attempt).gpkg")
             // A first run is committed before the one that gets killed.
             try SQLiteStore(path: path).load(RunBuilder(count: 10, source: "earlier").build())

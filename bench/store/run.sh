@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Map database benchmark: rows per second loading N entities (default 1,000,000) into
+# SQLite (a GeoPackage) and into PostGIS through Store, against GDAL's ogr2ogr loading the
+# same entities from GeoJSON into each, in the same run.
+#
+# Usage: bench/store/run.sh [N]
+# Needs gdal-bin and a PostGIS server: PG_URL (default postgresql://postgres@127.0.0.1:5439/bench,
+# as ../shared/peers/postgis/start_postgis.sh starts it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+count="${1:-1000000}"
+pg_url="${PG_URL:-postgresql://postgres@127.0.0.1:5439/bench}"
+scratch="${SCRATCH:-/tmp/glaneur-bench-store}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-store.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# Build Store in release and the driver against its objects: Store is not a product.
+# LOADER=path reuses a driver built earlier.
+if [ -n "${LOADER:-}" ]; then
+    cp "$LOADER" "$work/load-entities"
+else
+    swift build -c release --scratch-path "$scratch" --target Store >&2
+    bin="$scratch/release"
+    swiftc -O -module-cache-path "$scratch/module-cache" -I "$bin/Modules" \
+        -Xcc -fmodule-map-file=Sources/CSQLite/module.modulemap \
+        -Xcc -fmodule-map-file=Sources/CPostgres/module.modulemap \
+        -Xcc -I/usr/include/postgresql \
+        bench/store/LoadEntities.swift \
+        "$bin"/Store.build/*.o "$bin"/SQLiteKit.build/*.o "$bin"/GlaneurCore.build/*.o \
+        -lsqlite3 -lpq -o "$work/load-entities"
+fi
+
+"$work/load-entities" --geojson "$work/entities.geojson" --count "$count"
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
+    "$(date -u +%Y-%m-%dT%H:%MZ); GDAL $(gdal-config --version 2>/dev/null || ogr2ogr --version)"
+echo "Input: $count entities; GeoJSON $(du -h "$work/entities.geojson" | cut -f1)"
+
+seconds() { # runs a command, prints its wall time in seconds
+    local start end
+    start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
+    echo "$end - $start" | bc -l
+}
+rate() { echo "$count / $1" | bc -l | xargs printf '%.0f'; }
+
+# SQLite / GeoPackage.
+ours_sqlite=$(seconds "$work/load-entities" --db "$work/glaneur.gpkg" --count "$count")
+peer_sqlite=$(seconds ogr2ogr -f GPKG "$work/ogr.gpkg" "$work/entities.geojson" -nln entities \
+    -gt 100000)
+
+# PostGIS: each loader into a fresh schema of its own.
+schema_ours="bench_glaneur_$$"
+schema_peer="bench_ogr_$$"
+psql -X -q "$pg_url" -c "CREATE SCHEMA $schema_ours; CREATE SCHEMA $schema_peer;"
+ours_pg=$(seconds "$work/load-entities" \
+    --db "$pg_url?options=-c%20search_path%3D$schema_ours%2Cpublic" --count "$count")
+peer_pg=$(seconds ogr2ogr -f PostgreSQL "PG:$pg_url" "$work/entities.geojson" \
+    -nln "$schema_peer.entities" -lco GEOMETRY_NAME=geom -gt 100000)
+loaded=$(psql -X -qtA "$pg_url" -c "SELECT (SELECT count(*) FROM $schema_ours.entities), \
+    (SELECT count(*) FROM $schema_peer.entities)")
+psql -X -q "$pg_url" -c "DROP SCHEMA $schema_ours CASCADE; DROP SCHEMA $schema_peer CASCADE;"
+
+printf '%-26s %10s %12s\n' "load" "seconds" "rows/s"
+printf '%-26s %10.2f %12s\n' "Glaneur -> SQLite/GPKG" "$ours_sqlite" "$(rate "$ours_sqlite")"
+printf '%-26s %10.2f %12s\n' "ogr2ogr -> GPKG" "$peer_sqlite" "$(rate "$peer_sqlite")"
+printf '%-26s %10.2f %12s\n' "Glaneur -> PostGIS" "$ours_pg" "$(rate "$ours_pg")"
+printf '%-26s %10.2f %12s\n' "ogr2ogr -> PostGIS" "$peer_pg" "$(rate "$peer_pg")"
+printf 'ratio SQLite: %.2fx   ratio PostGIS: %.2fx   (ogr2ogr time / Glaneur time)\n' \
+    "$(echo "$peer_sqlite / $ours_sqlite" | bc -l)" "$(echo "$peer_pg / $ours_pg" | bc -l)"
+echo "PostGIS rows loaded (Glaneur|ogr2ogr): $loaded"
