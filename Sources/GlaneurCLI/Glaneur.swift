@@ -14,6 +14,8 @@ public enum Glaneur {
         DedupeCommand.self,
         EvaluateCommand.self,
         ImportCommand.self,
+        RunsCommand.self,
+        ExportCommand.self,
         GazetteerCommand.self,
     ]
 

@@ -16,8 +16,9 @@ public protocol MapStore: AnyObject {
 
     /// Puts the entities and links that a run changed back as they were before it.
     ///
-    /// - throws: `StoreError` when a later run changed the same entities or records
-    ///   (revert that one first), or when the run is unknown or already reverted.
+    /// - throws: `StoreError` when a later run changed the same entities or records, or
+    ///   read the same source (revert that one first), or when the run is unknown or
+    ///   already reverted.
     func revert(runID: Int64) throws -> RevertReport
 
     /// Calls `body` with every entity, by feature id; merged entities are left out and

@@ -588,7 +588,9 @@ public final class PostgresStore: MapStore {
                     UNION SELECT h.run_id FROM record_history h
                         JOIN touched_records t ON t.id = h.id
                     UNION SELECT r.first_run FROM records r
-                        JOIN touched_entities t ON t.fid = r.entity_fid)
+                        JOIN touched_entities t ON t.fid = r.entity_fid
+                    UNION SELECT i.run_id FROM run_inputs i
+                        WHERE i.source IN (SELECT source FROM run_inputs WHERE run_id = $1))
                 SELECT DISTINCT later.run_id FROM later JOIN runs ON runs.id = later.run_id
                 WHERE later.run_id > $1 AND runs.status = 'committed' ORDER BY 1
                 """, run)
@@ -597,7 +599,8 @@ public final class PostgresStore: MapStore {
                 throw StoreError(
                     "run \(runID) cannot be reverted: later run(s) "
                         + "\(list.joined(separator: ", ")) changed the same entities or "
-                        + "records. Revert those first, newest first.")
+                        + "records, or read the same sources. Revert those first, newest "
+                        + "first.")
             }
             var report = RevertReport(
                 runID: runID, entitiesRemoved: 0, entitiesRestored: 0, recordsRemoved: 0,

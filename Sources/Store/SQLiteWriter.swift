@@ -285,8 +285,9 @@ struct Writer {
             throw StoreError("run \(runID) is already \(status)")
         }
 
-        // Step 1: a later run that changed the same entities or records depends on this
-        // one: undoing this one first would silently undo part of it too.
+        // Step 1: a later run that changed the same entities or records, or that read
+        // the same source (and so found its rows unchanged or gone), depends on this one:
+        // undoing this one first would silently undo part of it too.
         let dependents = try database.rows(
             """
             WITH touched_entities AS (
@@ -299,7 +300,9 @@ struct Writer {
                 SELECT h.run_id FROM entity_history h JOIN touched_entities t ON t.fid = h.fid
                 UNION SELECT h.run_id FROM record_history h JOIN touched_records t ON t.id = h.id
                 UNION SELECT r.first_run FROM records r
-                    JOIN touched_entities t ON t.fid = r.entity_fid)
+                    JOIN touched_entities t ON t.fid = r.entity_fid
+                UNION SELECT i.run_id FROM run_inputs i
+                    WHERE i.source IN (SELECT source FROM run_inputs WHERE run_id = ?1))
             SELECT DISTINCT later.run_id FROM later JOIN runs ON runs.id = later.run_id
             WHERE later.run_id > ?1 AND runs.status = 'committed' ORDER BY 1
             """, runID
@@ -308,7 +311,8 @@ struct Writer {
             let list = dependents.map(String.init).joined(separator: ", ")
             throw StoreError(
                 "run \(runID) cannot be reverted: later run(s) \(list) changed the same "
-                    + "entities or records. Revert those first, newest first.")
+                    + "entities or records, or read the same sources. Revert those first, "
+                    + "newest first.")
         }
 
         // Step 2: records back as they were, then the ones the run added removed. Records

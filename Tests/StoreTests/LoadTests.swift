@@ -190,6 +190,26 @@ struct LoadTests {
     }
 
     @Test(arguments: Backend.tested)
+    func aLaterRunOfTheSameSourceBlocksARevertAndOthersDoNot(_ backend: Backend) throws {
+        let database = try TestDatabase(backend)
+        let store = try database.open()
+        let first = try store.load(RunBuilder(count: 3).build())
+        // Another partner's list touches nothing of the first run.
+        try store.load(RunBuilder(count: 2, source: "other").build())
+        // The same list again changes nothing, yet relies on the first run's rows.
+        let again = try store.load(RunBuilder(count: 3).build())
+        #expect(again.counts.unchanged == 3)
+        #expect {
+            try store.revert(runID: first.runID ?? 0)
+        } throws: { error in
+            "\(error)".contains("later run(s) \(again.runID ?? 0)")
+        }
+        try store.revert(runID: again.runID ?? 0)
+        try store.revert(runID: first.runID ?? 0)
+        #expect(try entities(of: store).map(\.uid) == ["other:e-0", "other:e-1"])
+    }
+
+    @Test(arguments: Backend.tested)
     func namesShapedLikeSQLInjectionAreStoredVerbatim(_ backend: Backend) throws {
         let database = try TestDatabase(backend)
         let store = try database.open()
