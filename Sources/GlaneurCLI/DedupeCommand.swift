@@ -191,13 +191,23 @@ enum DedupeCommand: Command {
         let store = try GazetteerStore(
             path: arguments.value("--gazetteer") ?? GazetteerStore.defaultPath)
         let geocoder = try OfflineGeocoder(store: store)
-        let queries = normalised.map { record in
-            AddressQuery(
-                street: record.address.street, houseNumber: record.address.houseNumber,
+        // Matching needs the locality's point: queries without the street repeat a lot,
+        // and each distinct one is geocoded once.
+        // TODO: with street-level address files imported, geocode the street too and
+        // let the location comparison use the finer points.
+        var queryIndex: [AddressQuery: Int] = [:]
+        var queries: [AddressQuery] = []
+        let queryOfRecord = normalised.map { record in
+            let query = AddressQuery(
                 postcode: record.postcode?.value, locality: record.locality?.value,
                 country: record.country?.value)
+            if let known = queryIndex[query] { return known }
+            queries.append(query)
+            queryIndex[query] = queries.count - 1
+            return queries.count - 1
         }
-        let places = geocoder.geocode(queries, threads: threads)
+        let answers = geocoder.geocode(queries, threads: threads)
+        let places = queryOfRecord.map { answers[$0] }
         if !context.quiet {
             context.standardError.line(
                 "loaded \(formatCount(normalised.count)) records: read "

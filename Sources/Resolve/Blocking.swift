@@ -38,10 +38,11 @@ public struct Blocking: Sendable {
         let phonetic = corpus.rarestTokens(of: record, limit: tokensPerRecord).map {
             String(corpus.tokenPhonetic[Int($0)])
         }
-        for key in phonetic {
+        for (rank, key) in phonetic.enumerated() {
             if let postcode = item.postcode { add("pc", postcode, key) }
             if let locality = item.localityID { add("l", locality, key) }
-            if let point = item.point {
+            // The map cells catch neighbouring localities: the rarest token is enough.
+            if rank == 0, let point = item.point {
                 // Two grids offset by half a cell: neighbours across a cell's edge still
                 // share a cell in one of them.
                 for offset in [0.0, 0.5] {

@@ -141,7 +141,8 @@ extension Corpus {
 
         pattern[.location] = locationLevel(left, right)
         if let first = streets[a], let second = streets[b] {
-            let sameStreet = first == second || TokenSimilarity.levenshtein(first, second) >= 0.85
+            let sameStreet =
+                first == second || TokenSimilarity.editSimilarity(first, second) >= 0.85
             if sameStreet, let x = left.houseNumber, x == right.houseNumber {
                 pattern[.address] = 0
             } else {

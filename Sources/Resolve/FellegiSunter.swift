@@ -107,6 +107,20 @@ public struct FellegiSunterModel: Sendable {
 
     // MARK: - Estimation
 
+    /// A first guess of whether a pattern is a match, from evidence no one would dispute:
+    /// a shared phone, e-mail or street address with a similar name is very likely one
+    /// producer; different names or places far apart very likely two.
+    static func seed(_ pattern: Pattern) -> Double {
+        let name = pattern[.name]
+        let sharedContact =
+            pattern[.phone] == 0 || pattern[.email] == 0 || pattern[.address] == 0
+        if name != Pattern.null, name >= 4 { return 0.02 }
+        if pattern[.location] == 4 { return 0.02 }
+        if sharedContact, name <= 3 || name == Pattern.null { return 0.95 }
+        if name <= 1, pattern[.location] <= 1 { return 0.5 }
+        return 0.1
+    }
+
     /// Estimates u from the level counts of random pairs (Laplace-smoothed).
     public mutating func estimateU(from patterns: [Pattern]) {
         for comparison in Comparison.allCases where comparison != .companyNumber {
@@ -153,12 +167,14 @@ public struct FellegiSunterModel: Sendable {
                     }
                 }
             }
-            // Expectation: the probability that each pattern is a match.
+            // Expectation: the probability that each pattern is a match; the first round
+            // from the seed, which starts EM near the right answer (left to itself, EM
+            // may split the pairs into "same name" and "other" instead of match and not).
             for (pattern, count) in distinct {
-                var pair = ComparedPair(
+                let pair = ComparedPair(
                     pattern: pattern, frequencyAdjustment: 0, nameDice: 0, adjustedValues: [])
-                pair.pattern = pattern
-                let probability = Self.probability(weight: weight(pair))
+                let probability =
+                    iteration == 1 ? Self.seed(pattern) : Self.probability(weight: weight(pair))
                 accumulate(pattern, count: Double(count), probability: probability)
             }
             for answer in labelled {

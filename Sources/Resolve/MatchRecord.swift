@@ -104,13 +104,8 @@ extension MatchRecord {
             companyNumber = number.companyNumber ?? number.canonical
         }
 
-        if let street = record.address.street {
-            let folded = MatchKeys.fold(street)
-            self.street = folded.isEmpty ? nil : folded
-        }
-        if let number = record.address.houseNumber {
-            houseNumber = number + (record.address.houseNumberSuffix.map(MatchKeys.fold) ?? "")
-        }
+        (street, houseNumber) = Self.streetAndNumber(
+            street: record.address.street, number: record.address.houseNumber)
         postcode = record.postcode?.value
         locality = record.locality?.value
         country = record.country?.value
@@ -142,6 +137,25 @@ extension MatchRecord {
         }
         tokens.removeAll { MatchKeys.nameStopWords.contains($0) }
         return unique(tokens.sorted())
+    }
+
+    /// The street without any number left in it ("grand route 12 ter" gives "grand
+    /// route"), and the house number's digits ("12ter", "12 bte 4" give "12"), so that
+    /// the ways partners write numbers do not separate two addresses.
+    public static func streetAndNumber(street: String?, number: String?) -> (String?, String?) {
+        var tokens = street.map { MatchKeys.fold($0).split(separator: " ").map(String.init) } ?? []
+        var digits = number.map { String($0.prefix(while: \.isNumber)) }
+        // TODO: a number that belongs to the street's name ("Rue du 8 Mai") is taken for
+        // the house number when the number column is empty; the normaliser's parse would
+        // need to say which digits are the house number.
+        if let index = tokens.firstIndex(where: { $0.first?.isNumber == true }), index > 0 {
+            if digits == nil || digits?.isEmpty == true {
+                digits = String(tokens[index].prefix(while: \.isNumber))
+            }
+            tokens.removeSubrange(index...)
+        }
+        let key = tokens.joined(separator: " ")
+        return (key.isEmpty ? nil : key, digits?.isEmpty == false ? digits : nil)
     }
 
     /// Civilities and small words say nothing about who the contact is.

@@ -97,25 +97,34 @@ public enum Phonetic {
 
 /// Similarities of two strings, in [0, 1], on their bytes.
 public enum TokenSimilarity {
-    /// 1 − edit distance / length of the longer: kinder than Jaro–Winkler to a letter
-    /// added or dropped in a long text ("ruue du bosquet").
-    public static func levenshtein(_ a: [UInt8], _ b: [UInt8]) -> Double {
+    /// 1 − edit distance / length of the longer, a swap of two neighbouring letters
+    /// counting as one edit: kinder than Jaro–Winkler to a letter added or dropped in a
+    /// long text ("ruue du bosquet"), and to "hosftraat" for "hofstraat".
+    public static func editSimilarity(_ a: [UInt8], _ b: [UInt8]) -> Double {
         if a == b { return a.isEmpty ? 0 : 1 }
         guard !a.isEmpty, !b.isEmpty else { return 0 }
-        let distance = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (b.count + 1)) {
+        let width = b.count + 1
+        let distance = withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) {
             buffer in
-            // Two rows of the distance table in one stack buffer.
-            var previous = 0
-            var current = b.count + 1
-            for j in 0...b.count { buffer[j] = j }
+            // Three rows of the distance table in one stack buffer: the one before the
+            // previous row is needed for swaps.
+            var older = 0
+            var previous = width
+            var current = 2 * width
+            for j in 0...b.count { buffer[previous + j] = j }
             for i in 1...a.count {
                 buffer[current] = i
                 for j in 1...b.count {
-                    let substitution = buffer[previous + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                    buffer[current + j] = min(
-                        buffer[previous + j] + 1, buffer[current + j - 1] + 1, substitution)
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(
+                        buffer[previous + j] + 1, buffer[current + j - 1] + 1,
+                        buffer[previous + j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, buffer[older + j - 2] + 1)
+                    }
+                    buffer[current + j] = value
                 }
-                swap(&previous, &current)
+                (older, previous, current) = (previous, current, older)
             }
             return buffer[previous + b.count]
         }

@@ -30,9 +30,29 @@ import Testing
     }
 
     @Test func aLetterAddedToALongTextStaysClose() {
-        let value = TokenSimilarity.levenshtein(
+        let value = TokenSimilarity.editSimilarity(
             Array("ruue du bosquet".utf8), Array("rue du bosquet".utf8))
         #expect(value > 0.9)
+    }
+
+    @Test func swappedLettersCountAsOneEdit() {
+        let value = TokenSimilarity.editSimilarity(Array("hofstraat".utf8), Array("hosftraat".utf8))
+        #expect(value >= 0.85)
+    }
+}
+
+@Suite struct AddressKeyTests {
+    @Test(
+        arguments: [
+            ("Grand Route 12 ter", nil, "grand route", "12"),
+            ("Grand Route", "12ter", "grand route", "12"),
+            ("Rue de la Gare", "12 bte 4", "rue de la gare", "12"),
+            ("Kerkstraat", nil, "kerkstraat", nil),
+        ] as [(String, String?, String, String?)])
+    func numbersLeaveTheStreet(_ case: (String, String?, String, String?)) {
+        let (street, number) = MatchRecord.streetAndNumber(street: `case`.0, number: `case`.1)
+        #expect(street == `case`.2)
+        #expect(number == `case`.3)
     }
 }
 
