@@ -47,6 +47,16 @@ public struct AddressQuery: Sendable, Hashable {
         self.freeText = freeText.nonBlank
     }
 
+    /// The query as matching reads it: a street line with no postcode and no locality
+    /// beside it is a whole address written in the street column.
+    var effective: AddressQuery {
+        guard freeText == nil, postcode == nil, locality == nil, let street else { return self }
+        var query = self
+        query.freeText = street
+        query.street = nil
+        return query
+    }
+
     /// Whether the query holds anything to look up.
     public var isEmpty: Bool {
         street == nil && houseNumber == nil && postcode == nil && locality == nil

@@ -35,6 +35,7 @@ public final class OfflineGeocoder: Sendable {
     ///
     /// - parameter explain: keep the best candidates in the answer, for `--explain`.
     public func geocode(_ query: AddressQuery, explain: Bool = false) -> GeocodeResult {
+        let query = query.effective
         guard !query.isEmpty else {
             return .unplaced(reason: "the row has no address fields", steps: [])
         }

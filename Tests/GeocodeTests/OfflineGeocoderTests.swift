@@ -97,3 +97,12 @@ import Testing
         #expect(results[599].localityID == "2790471")
     }
 }
+
+@Suite struct StreetColumnTests {
+    @Test func aWholeAddressInTheStreetColumnIsReadAsFreeText() {
+        let result = SharedGazetteer.geocoder.geocode(
+            AddressQuery(street: "Rue de l'Église 4, 2070 Zwijndrecht"))
+        #expect(result.localityID == "2783081")
+        #expect(result.steps.first == "free-text")
+    }
+}

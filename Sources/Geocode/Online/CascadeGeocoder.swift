@@ -63,7 +63,7 @@ public final class CascadeGeocoder: Sendable {
     /// Whether the row could be placed more precisely than the gazetteer did.
     func needsOnline(_ query: AddressQuery, _ result: GeocodeResult) -> Bool {
         guard !query.isEmpty else { return false }
-        let prepared = PreparedQuery(query)
+        let prepared = PreparedQuery(query.effective)
         let possible: Precision = prepared.houseNumber != nil && prepared.street != nil
             ? .housenumber : prepared.street != nil ? .street : .locality
         return result.precision < min(possible, sufficientPrecision)
@@ -134,6 +134,7 @@ public final class CascadeGeocoder: Sendable {
     private func onlineQuery(_ query: AddressQuery, offline result: GeocodeResult)
         -> OnlineQuery
     {
+        let query = query.effective
         let prepared = PreparedQuery(query)
         let place = result.precision >= .locality
             ? offline.index.place(id: result.localityID ?? "") : nil
