@@ -20,6 +20,8 @@ import Testing
         ("Les Vergers Martin E.A.R.L.", "Les Vergers Martin", "EARL", "earl"),
         ("Brouwerij De Eik CVBA", "Brouwerij De Eik", "CVBA", "cooperative"),
         ("Dupont SCRL - Ferme du Moulin", "Dupont - Ferme du Moulin", "SCRL", "cooperative"),
+        ("Brasserie Denis, ei", "Brasserie Denis", "EI", "sole-trader"),
+        ("Ferme du Try (sc)", "Ferme du Try", "SC", "cooperative"),
     ])
     func extracts(_ name: String, _ rest: String, _ code: String, _ kind: String) {
         let extraction = LegalForms.extract(from: name)

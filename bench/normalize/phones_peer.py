@@ -5,9 +5,11 @@ Debian's libphonenumber 8.12.57) normalising the phone cells of the same records
 Usage: python3 phones_peer.py RECORDS.ndjson [NORMALISED.ndjson]
 
 Splits each phone cell as Glaneur does for the common separators, parses each number
-with the record's country as region (or none), and asks validity, type and E.164: the
-step the issue calls the slow one. Prints records/s and numbers/s. With NORMALISED, also
-prints how often Glaneur's E.164 answer equals the peer's for the same number.
+with a region, and asks validity, type and E.164: the step the issue calls the slow one.
+Prints records/s and numbers/s. The region is the record's country column; with
+NORMALISED (Glaneur's output for the same records), it is the country Glaneur settled on
+(given or inferred), so that both answer the same question, and the script prints how
+often Glaneur's E.164 answer equals the peer's for the same number.
 """
 import json
 import re
@@ -41,11 +43,14 @@ def normalise(cell, region):
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
+    regions = [COUNTRIES.get(str(r.get("country", "")).lower()) for r in records]
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], encoding="utf-8") as f:
+            regions = [json.loads(line).get("country", {}).get("value") for line in f]
     started = time.perf_counter()
     numbers = 0
     answers = []
-    for record in records:
-        region = COUNTRIES.get(str(record.get("country", "")).lower())
+    for record, region in zip(records, regions):
         found = []
         for cell in record.get("phones", []):
             found += normalise(cell, region)

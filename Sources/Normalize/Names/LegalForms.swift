@@ -191,7 +191,11 @@ public enum LegalForms {
                     let written = accepted(
                         words[start...end], entry: entry,
                         isEdge: start == 0 || end == words.count - 1,
-                        wholeName: length == words.count)
+                        wholeName: length == words.count,
+                        framed: end == words.count - 1
+                            && (words[start].hasPrefix("(")
+                                || (start > 0 && words[start - 1].hasSuffix(",")))
+                    )
                 else { continue }
                 words.removeSubrange(start...end)
                 let form = canonical(entry, written: written, country: country)
@@ -251,8 +255,12 @@ public enum LegalForms {
 
     /// The form as written when these words, whose compact spelling is the entry's, may
     /// be read as a legal form here; nil otherwise.
+    ///
+    /// - parameter framed: the words close the name after a comma or in brackets ("Ferme
+    ///   X, ei", "Ferme X (sc)"), where even a form that is also a word counts.
     static func accepted(
-        _ words: ArraySlice<String>, entry: Entry, isEdge: Bool, wholeName: Bool
+        _ words: ArraySlice<String>, entry: Entry, isEdge: Bool, wholeName: Bool,
+        framed: Bool = false
     ) -> String? {
         let written = words.joined(separator: " ").trimmingCharacters(",;()[]-–")
         guard !written.isEmpty, !wholeName else { return nil }
@@ -263,7 +271,9 @@ public enum LegalForms {
             if scalar.properties.isLowercase { capitals = false }
         }
         let asWritten = written.filter(\.isLetter) == entry.code.filter(\.isLetter)
-        guard capitals || dotted || asWritten || entry.lowerCaseAllowed else { return nil }
+        guard capitals || dotted || asWritten || entry.lowerCaseAllowed || framed else {
+            return nil
+        }
         // In the middle of a name only capitals count: "Ferme SA Dupont" but not "sa ferme".
         if !isEdge, !(capitals || dotted) { return nil }
         return written
