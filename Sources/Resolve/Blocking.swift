@@ -56,7 +56,12 @@ public struct Blocking: Sendable {
     }
 
     /// The candidate pairs, each once, as `(lower index) << 32 | higher index`, sorted.
-    public func candidatePairs(in corpus: Corpus, threads: Int) -> [UInt64] {
+    ///
+    /// - parameter newFrom: when given, only pairs with at least one record from this
+    ///   index on (the records being added to a map) are wanted.
+    public func candidatePairs(in corpus: Corpus, threads: Int, newFrom: Int? = nil)
+        -> [UInt64]
+    {
         // Keys on all cores, then the blocks gathered in one pass.
         let recordKeys = parallelMap(count: corpus.count, threads: threads) {
             keys(of: $0, in: corpus)
@@ -66,7 +71,10 @@ public struct Blocking: Sendable {
         for (record, keys) in recordKeys.enumerated() {
             for key in keys { blocks[key, default: []].append(Int32(record)) }
         }
-        let members = blocks.values.filter { $0.count > 1 }
+        var members = blocks.values.filter { $0.count > 1 }
+        if let newFrom {
+            members = members.filter { $0.contains { Int($0) >= newFrom } }
+        }
 
         let chunks = parallelMap(count: members.count, threads: threads) { block in
             pairs(in: members[block], corpus: corpus)
@@ -77,7 +85,10 @@ public struct Blocking: Sendable {
         all.sort()
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
-        for pair in all where unique.last != pair { unique.append(pair) }
+        for pair in all where unique.last != pair {
+            if let newFrom, Int(pair & 0xFFFF_FFFF) < newFrom { continue }
+            unique.append(pair)
+        }
         return unique
     }
 

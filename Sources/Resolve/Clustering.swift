@@ -31,9 +31,19 @@ struct Clustering {
         self.keys = scored.map { Blocking.pair($0.first, $0.second) }
     }
 
-    mutating func run() -> (clusterOfRecord: [Int], clusters: [[Int]]) {
+    /// - parameter groups: records already together (an entity's records in the map),
+    ///   each group listed by its records; every other record starts alone.
+    mutating func run(groups: [[Int]] = []) -> (clusterOfRecord: [Int], clusters: [[Int]]) {
         var parent = Array(0..<corpus.count)
         var members = (0..<corpus.count).map { [$0] }
+        for group in groups {
+            guard let first = group.first else { continue }
+            for record in group.dropFirst() {
+                parent[record] = first
+                members[record] = []
+            }
+            members[first] = group
+        }
         func root(_ record: Int) -> Int {
             var current = record
             while parent[current] != current {
