@@ -1,3 +1,4 @@
+import Foundation
 import GlaneurCore
 import Pipeline
 import Store
@@ -22,6 +23,9 @@ enum ImportCommand: Command {
         .flag("--dry-run", help: "Report what would change; write nothing."),
         .flag("--check", help: "Check the pipeline file and stop."),
         .value("--gazetteer", name: "PATH", help: "The gazetteer store for offline geocoding."),
+        .value(
+            "--report", name: "FOLDER",
+            help: "Write the run's report (JSON and HTML) here (default: reports/ beside the map)."),
     ]
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
@@ -52,10 +56,20 @@ enum ImportCommand: Command {
         if context.showsProgress {
             runner.onStage = { stage in context.standardError.progress("\(spec.name): \(stage)…") }
         }
+        let started = Date()
         let outcome = try runner.run()
         context.standardError.clearProgress()
         if !context.quiet {
             summarise(outcome, spec: spec, dryRun: runner.dryRun, context: context)
+        }
+
+        let database = runner.database ?? spec.target.database
+        let report = RunReportDocument(
+            pipeline: spec.name, database: database, started: started, outcome: outcome)
+        let folder = arguments.value("--report") ?? defaultReportFolder(for: database)
+        let paths = try report.write(to: folder)
+        if !context.quiet {
+            context.standardError.line("  report:     " + paths.joined(separator: ", "))
         }
         return .success
     }
@@ -93,6 +107,13 @@ enum ImportCommand: Command {
         }
         let timings = outcome.timings.map { "\($0.stage) \(String(format1: $0.seconds))s" }
         line("  timings:    " + timings.joined(separator: ", "))
+    }
+
+    /// `reports/` in the map database's folder, or in the current folder for PostgreSQL.
+    private static func defaultReportFolder(for database: String) -> String {
+        guard !database.contains("://") else { return "reports" }
+        let folder = (database as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "reports" : folder + "/reports"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

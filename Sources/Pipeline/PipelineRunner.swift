@@ -30,6 +30,11 @@ public struct PipelineRunner {
         public var records = 0
         public var rejects: [Reject] = []
         public var precisions: [String: Int] = [:]
+        /// Records placed by each geocoding provider.
+        public var providers: [String: Int] = [:]
+        /// Records each normalisation rule changed, and records with each warning.
+        public var rules: [String: Int] = [:]
+        public var warnings: [String: Int] = [:]
         public var entities = 0
         /// Records that joined an entity another record of the run started.
         public var merged = 0
@@ -63,11 +68,18 @@ public struct PipelineRunner {
         onStage("normalise")
         let normalized = normalize(records)
         outcome.timings.append(("normalise", clock.lap()))
+        for record in normalized {
+            for rule in record.rules { outcome.rules[rule, default: 0] += 1 }
+            for code in Set(record.warnings.map(\.code)) { outcome.warnings[code, default: 0] += 1 }
+        }
 
         onStage("geocode")
         let places = try geocode(normalized)
         outcome.timings.append(("geocode", clock.lap()))
-        for place in places { outcome.precisions[place.precision.rawValue, default: 0] += 1 }
+        for place in places {
+            outcome.precisions[place.precision.rawValue, default: 0] += 1
+            if place.precision != .none { outcome.providers[place.provider, default: 0] += 1 }
+        }
 
         let prepared = zip(records, zip(normalized, places)).map { item, result in
             Prepared(

@@ -59,6 +59,29 @@ struct ImportTests {
         #expect(result.standardError.contains("dedupe.match_threshold"))
     }
 
+    @Test func everyRunLeavesAReportAndEscapesWhatPartnersWrite() throws {
+        let folder = try ScratchFolder()
+        _ = try folder.write(
+            "list.csv",
+            Array(
+                "Nom;CP;Localité\n<script>alert(1)</script>;5000;Namur\nFerme B;4000;Liège\n".utf8))
+        let pipeline = try folder.write(
+            "list.json5",
+            Array("{ name: \"hostile\", sources: [{ path: \"list.csv\" }] }".utf8))
+        let result = try GlaneurProcess.run(
+            ["import", pipeline, "--db", folder.path("map.sqlite")])
+        #expect(result.status == 0)
+
+        let json = try folder.read("reports/hostile-run1.json")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rows = try #require(report["rows"] as? [String: Int])
+        #expect(rows == ["read": 2, "records": 2, "rejects": 0])
+        let html = try folder.read("reports/hostile-run1.html")
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("<script>"))
+    }
+
     /// The number after `name` in the summary's "map:" line.
     static func count(_ name: String, in text: String) -> Int? {
         guard let line = text.split(separator: "\n").first(where: { $0.contains("map:") }) else {
