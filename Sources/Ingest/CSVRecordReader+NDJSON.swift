@@ -302,8 +302,21 @@ struct NDJSONPlan {
 
 /// UTF-8 validation over bytes, without making a string.
 enum UTF8Check {
+    /// What a scan found: every sequence well formed (and whether any was multi-byte), or
+    /// the offset of the first bad one, which may be merely cut by the end of the bytes.
+    enum Outcome: Equatable {
+        case valid(multibyte: Bool)
+        case invalid(offset: Int, cutAtEnd: Bool)
+    }
+
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if case .valid = scan(bytes) { return true }
+        return false
+    }
+
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         var index = 0
+        var multibyte = false
         let count = bytes.count
         while index < count {
             let lead = bytes[index]
@@ -316,20 +329,22 @@ enum UTF8Check {
             case 0xC2...0xDF: length = 2
             case 0xE0...0xEF: length = 3
             case 0xF0...0xF4: length = 4
-            default: return false
+            default: return .invalid(offset: index, cutAtEnd: false)
             }
-            guard index + length <= count else { return false }
+            guard index + length <= count else { return .invalid(offset: index, cutAtEnd: true) }
             for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 {
-                return false
+                return .invalid(offset: index, cutAtEnd: false)
             }
+            // Overlong forms and surrogates are refused, as String(validating:) does.
             let second = bytes[index + 1]
             if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0)
                 || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second >= 0x90)
             {
-                return false
+                return .invalid(offset: index, cutAtEnd: false)
             }
+            multibyte = true
             index += length
         }
-        return true
+        return .valid(multibyte: multibyte)
     }
 }

@@ -73,40 +73,15 @@ public enum EncodingDetector {
     }
 
     static func utf8Validity(_ bytes: [UInt8], isComplete: Bool) -> UTF8Validity {
-        var index = 0
-        var sawMultibyte = false
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let length: Int
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return .invalid(offset: index)
-            }
-            if index + length > count {
-                // A sequence cut by the end of the sample is not evidence either way.
-                return isComplete ? .invalid(offset: index) : (sawMultibyte ? .valid : .ascii)
-            }
-            for continuation in 1..<length where bytes[index + continuation] & 0xC0 != 0x80 {
-                return .invalid(offset: index)
-            }
-            // Reject overlong forms and surrogates, as String(validating:) does.
-            let second = bytes[index + 1]
-            if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0)
-                || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second >= 0x90)
-            {
-                return .invalid(offset: index)
-            }
-            sawMultibyte = true
-            index += length
+        switch bytes.withUnsafeBufferPointer(UTF8Check.scan) {
+        case .valid(let multibyte):
+            return multibyte ? .valid : .ascii
+        case .invalid(let offset, let cutAtEnd):
+            // A sequence cut by the end of the sample is not evidence either way.
+            guard cutAtEnd, !isComplete else { return .invalid(offset: offset) }
+            let head = bytes[..<offset].withUnsafeBufferPointer(UTF8Check.scan)
+            return head == .valid(multibyte: true) ? .valid : .ascii
         }
-        return sawMultibyte ? .valid : .ascii
     }
 
     // MARK: - Windows-1252 or ISO-8859-15
