@@ -114,10 +114,7 @@ enum SQLiteSchema {
                 name, locality, content='entities', content_rowid='fid',
                 tokenize='unicode61 remove_diacritics 2'
             );
-            CREATE TRIGGER entities_fts_insert AFTER INSERT ON entities BEGIN
-                INSERT INTO entities_fts(rowid, name, locality)
-                VALUES (NEW.fid, NEW.name, NEW.locality);
-            END;
+            \(ftsInsertTrigger)
             CREATE TRIGGER entities_fts_delete AFTER DELETE ON entities BEGIN
                 INSERT INTO entities_fts(entities_fts, rowid, name, locality)
                 VALUES ('delete', OLD.fid, OLD.name, OLD.locality);
@@ -295,11 +292,7 @@ enum SQLiteSchema {
         CREATE VIRTUAL TABLE rtree_entities_geom USING rtree(id, minx, maxx, miny, maxy);
         INSERT INTO gpkg_extensions VALUES ('entities', 'geom', 'gpkg_rtree_index',
             'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');
-        CREATE TRIGGER rtree_entities_geom_insert AFTER INSERT ON entities
-        WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN
-            INSERT OR REPLACE INTO rtree_entities_geom VALUES (NEW.fid,
-                ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-        END;
+        \(rtreeInsertTrigger)
         CREATE TRIGGER rtree_entities_geom_update1 AFTER UPDATE OF geom ON entities
         WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN
             INSERT OR REPLACE INTO rtree_entities_geom VALUES (NEW.fid,
@@ -326,6 +319,24 @@ enum SQLiteSchema {
 
         """
     }
+
+    /// Keeps the full-text index in step with new entities. A bulk load drops it and
+    /// indexes the new rows in one statement instead (see `Writer`).
+    static let ftsInsertTrigger = """
+        CREATE TRIGGER entities_fts_insert AFTER INSERT ON entities BEGIN
+            INSERT INTO entities_fts(rowid, name, locality)
+            VALUES (NEW.fid, NEW.name, NEW.locality);
+        END;
+        """
+
+    /// The RTree extension's insert trigger; a bulk load drops it in the same way.
+    static let rtreeInsertTrigger = """
+        CREATE TRIGGER rtree_entities_geom_insert AFTER INSERT ON entities
+        WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN
+            INSERT OR REPLACE INTO rtree_entities_geom VALUES (NEW.fid,
+                ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+        END;
+        """
 
     /// Brings a database to the latest schema, each missing migration in its own
     /// transaction, and marks the file as a GeoPackage.

@@ -19,6 +19,9 @@ public final class SQLiteStore: MapStore {
     /// The connection; exposed for tests and tools that read the file directly.
     public let database: Database
     private let busyTimeout: Double
+    /// From how many new entities a run builds the spatial and full-text indexes in bulk
+    /// (settable so that tests can take both paths with small runs).
+    var bulkThreshold = 5000
 
     /// Opens a map database, creating it (when `create` is true) and bringing its schema
     /// up to date.
@@ -80,7 +83,7 @@ public final class SQLiteStore: MapStore {
             // miss what a concurrent import commits in between.
             return try database.transaction(.immediate) {
                 let plan = try LoadPlanner.plan(run, reader: reader)
-                let runID = try Writer(database: database).apply(
+                let runID = try Writer(database: database, bulkThreshold: bulkThreshold).apply(
                     plan, of: run, started: started)
                 return RunReport(
                     runID: runID, isDryRun: false, counts: plan.counts, samples: plan.samples)

@@ -6,6 +6,9 @@ import SQLiteKit
 struct Writer {
     let database: Database
 
+    /// From how many new entities a run indexes them in bulk rather than row by row.
+    var bulkThreshold = 5000
+
     /// Writes the plan and returns the new run's id.
     func apply(_ plan: LoadPlan, of run: RunInput, started: String) throws -> Int64 {
         let now = Timestamp.now()
@@ -25,6 +28,22 @@ struct Writer {
         // Step 2: entities, new then changed. Changed rows are copied to the history
         // first, once per run, so that a revert can put them back.
         var fids = plan.knownEntities.mapValues(\.fid)
+        // A bulk load indexes its new entities once they are all in: one statement per
+        // index costs a fraction of a trigger per row (about a twentieth for FTS5, a
+        // third for the R*Tree). The triggers come back before the transaction ends, so
+        // no other connection ever sees them missing.
+        let isBulk = plan.newEntities.count >= bulkThreshold
+        if isBulk {
+            try database.execute(
+                """
+                DROP TRIGGER entities_fts_insert;
+                DROP TRIGGER rtree_entities_geom_insert;
+                """)
+        }
+        let firstNewFID =
+            try database.firstRow("SELECT coalesce(max(fid), 0) + 1 FROM entities") {
+                $0.int64(0)
+            } ?? 1
         let insertEntity = try database.cachedStatement(
             """
             INSERT INTO entities (\(SQLiteSchema.entityColumns.joined(separator: ", ")))
@@ -40,6 +59,23 @@ struct Writer {
             try insertEntity.step()
             insertEntity.reset()
             fids[entity.input.uid] = database.lastInsertRowID
+        }
+        if isBulk {
+            // AUTOINCREMENT fids only grow: the new entities are those from firstNewFID.
+            // The points' bounds are their coordinates, as ST_MinX… would read them.
+            try database.execute(
+                """
+                INSERT INTO rtree_entities_geom
+                SELECT fid, longitude, longitude, latitude, latitude FROM entities
+                WHERE fid >= ? AND geom IS NOT NULL
+                """, firstNewFID)
+            try database.execute(
+                """
+                INSERT INTO entities_fts (rowid, name, locality)
+                SELECT fid, name, locality FROM entities WHERE fid >= ?
+                """, firstNewFID)
+            try database.execute(SQLiteSchema.ftsInsertTrigger)
+            try database.execute(SQLiteSchema.rtreeInsertTrigger)
         }
         let updateEntity = try database.cachedStatement(
             """

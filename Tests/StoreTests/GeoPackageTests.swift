@@ -1,7 +1,8 @@
 import Foundation
 import SQLiteKit
-import Store
 import Testing
+
+@testable import Store
 
 /// The map database opens in GDAL as a GeoPackage, checked with `ogrinfo`, a real client.
 @Suite(.tags(.gdal))
@@ -44,6 +45,27 @@ struct GeoPackageTests {
             try store.database.firstRow("SELECT count(*) FROM rtree_entities_geom") {
                 $0.int(0)
             } == 40)
+    }
+
+    @Test(arguments: [1, Int.max])
+    func bulkAndRowByRowIndexingAgree(threshold: Int) throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("map.gpkg")
+        let store = try SQLiteStore(path: path)
+        store.bulkThreshold = threshold
+        try store.load(RunBuilder(count: 40, source: "first").build())
+        try store.load(RunBuilder(count: 40).build())
+
+        let (status, output, error) = try runProgram(
+            Self.ogrinfo,
+            ["-so", "-spat", "3.9", "49.5095", "4.1", "49.5195", path, "entities"])
+        #expect(status == 0, "ogrinfo failed: \(error)")
+        #expect(output.contains("Feature Count: 20"))
+        #expect(try store.search("ferme 12").map(\.uid) == ["first:e-12", "partner:e-12"])
+        let check = try store.database.firstRow(
+            "INSERT INTO entities_fts(entities_fts, rank) VALUES ('integrity-check', 1)"
+        ) { _ in 0 }
+        #expect(check == nil)
     }
 
     @Test func theFileIsMarkedAsAGeoPackage() throws {
