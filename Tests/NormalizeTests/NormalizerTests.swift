@@ -192,7 +192,7 @@ import Testing
             try output.close()
             #expect(summary.records == 3000)
             #expect(summary.unreadableLines == 1)
-            #expect(summary.unreadableSamples.first?.hasPrefix("line 1501:") == true)
+            #expect(summary.unreadableSamples.first?.hasPrefix("line 1501, column 1:") == true)
             #expect(summary.rules["phone-e164"] == 3000)
             outputs.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         }

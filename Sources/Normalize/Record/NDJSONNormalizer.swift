@@ -159,7 +159,12 @@ public struct NDJSONNormalizer: Sendable {
                     } catch {
                         summary.unreadableLines += 1
                         if summary.unreadableSamples.count < NormalizationSummary.sampleLimit {
-                            summary.unreadableSamples.append("line \(firstLine + line): \(error)")
+                            // A syntax error's column is within its line; the line is ours.
+                            let place =
+                                (error as? JSONSyntaxError).map {
+                                    "line \(firstLine + line), column \($0.column): \($0.message)"
+                                } ?? "line \(firstLine + line): \(error)"
+                            summary.unreadableSamples.append(place)
                         }
                     }
                 }
