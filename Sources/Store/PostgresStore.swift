@@ -8,11 +8,12 @@ import GlaneurCore
 /// advisory lock first, so that a second import waits for the first to commit (up to
 /// `lock_timeout`, then fails with a clear message) instead of interleaving with it.
 public final class PostgresStore: MapStore {
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
     private let url: String
 
-    /// From how many new entities a load may rebuild the spatial index after its COPY.
-    static let bulkThreshold = 10_000
+    /// From how many new entities a load may rebuild the spatial index after its COPY
+    /// (settable so that tests can take both paths with small runs).
+    var bulkThreshold = 10_000
 
     /// The advisory lock every load and revert takes (an arbitrary constant: "GLNR").
     static let writeLock = 0x474C_4E52
@@ -248,7 +249,7 @@ public final class PostgresStore: MapStore {
         // of a large table.
         let existing = try connection.query("SELECT count(*) FROM entities").int(0, 0)
         let rebuildsIndex =
-            plan.newEntities.count >= Self.bulkThreshold && plan.newEntities.count > existing
+            plan.newEntities.count >= bulkThreshold && plan.newEntities.count > existing
         if rebuildsIndex {
             try connection.execute("DROP INDEX entities_geom")
         }

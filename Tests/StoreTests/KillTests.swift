@@ -31,7 +31,9 @@ struct KillTests {
             // A first run is committed before the one that gets killed.
             try SQLiteStore(path: path).load(RunBuilder(count: 10, source: "earlier").build())
 
-            let delay = Int.random(in: 0...(microseconds * 5 / 4), using: &generator)
+            // Within the first two thirds of a load's time, so that most kills land
+            // mid-run even when the machine's load shifts between runs.
+            let delay = Int.random(in: 0...(microseconds * 2 / 3), using: &generator)
             // Every other attempt builds the indexes in bulk, dropping and recreating
             // their triggers inside the run's transaction.
             let threshold = attempt % 2 == 0 ? 1000 : Int.max
@@ -80,7 +82,7 @@ struct KillTests {
             ) { $0.int(0) }
             #expect(indexed == 10 + Self.rows)
         }
-        // With kills spread over the whole load, most land in the middle of it.
+        // Most kills land in the middle of a load; at least one must have.
         #expect(killedMidway > 0)
     }
 }
