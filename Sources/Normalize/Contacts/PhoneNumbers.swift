@@ -154,18 +154,21 @@ public enum PhoneNumbers {
                 region: nil, callingCode: nil)
         }
         let valid = result.is_valid == 1
-        var copy = result
-        let e164 = withUnsafeBytes(of: &copy.e164) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
-        let region = withUnsafeBytes(of: &copy.region) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
+        let e164 = text(of: result.e164)
+        let region = text(of: result.region)
         return PhoneNumber(
             written: written, e164: valid ? e164 : nil,
             kind: valid ? PhoneKind(libphonenumberType: result.number_type) : .unknown,
             isValid: valid, region: region.isEmpty || region == "ZZ" ? nil : region,
             callingCode: result.country_code == 0 ? nil : Int(result.country_code))
+    }
+
+    /// The NUL-terminated text of a fixed-size C character array (imported as a tuple).
+    static func text<Characters>(of characters: Characters) -> String {
+        withUnsafeBytes(of: characters) { bytes in
+            let end = bytes.firstIndex(of: 0) ?? bytes.count
+            return String(decoding: bytes[..<end], as: UTF8.self)
+        }
     }
 
     /// Splits the common spellings into calling code and national significant number:

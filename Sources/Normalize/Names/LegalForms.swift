@@ -212,7 +212,7 @@ public enum LegalForms {
         var result = ""
         for scalar in word.unicodeScalars {
             switch scalar.value {
-            case 0x41...0x5A: result.unicodeScalars.append(Unicode.Scalar(scalar.value + 32)!)
+            case 0x41...0x5A: result.unicodeScalars.append(Unicode.Scalar(UInt8(scalar.value + 32)))
             case 0x61...0x7A: result.unicodeScalars.append(scalar)
             case 0xE0, 0xC0: result.append("a")
             case 0x30...0x39: return nil
