@@ -90,8 +90,6 @@ public struct ComparedPair: Sendable {
 extension Corpus {
     /// Compares two records field by field.
     public func compare(_ a: Int, _ b: Int, explain: Bool = false) -> ComparedPair {
-        let left = records[a]
-        let right = records[b]
         var pattern = Pattern()
         var adjustment = 0.0
         var adjusted: [String] = []
@@ -117,8 +115,8 @@ extension Corpus {
 
         // Phones and e-mails: one shared value is strong evidence, less so for a value
         // many records carry (a cooperative's switchboard).
-        if !left.phones.isEmpty, !right.phones.isEmpty {
-            if let shared = left.phones.first(where: right.phones.contains) {
+        if !phones[a].isEmpty, !phones[b].isEmpty {
+            if let shared = phones[a].first(where: phones[b].contains) {
                 pattern[.phone] = 0
                 adjustment += frequencyAdjustment("p|" + shared)
                 if explain { adjusted.append("p|" + shared) }
@@ -126,8 +124,8 @@ extension Corpus {
                 pattern[.phone] = 1
             }
         }
-        if !left.emails.isEmpty, !right.emails.isEmpty {
-            if let shared = left.emails.first(where: right.emails.contains) {
+        if !emails[a].isEmpty, !emails[b].isEmpty {
+            if let shared = emails[a].first(where: emails[b].contains) {
                 pattern[.email] = 0
                 adjustment += frequencyAdjustment("e|" + shared)
                 if explain { adjusted.append("e|" + shared) }
@@ -135,15 +133,15 @@ extension Corpus {
                 pattern[.email] = 1
             }
         }
-        if let first = left.companyNumber, let second = right.companyNumber {
-            pattern[.companyNumber] = first == second ? 0 : 1
+        if companyNumbers[a] >= 0, companyNumbers[b] >= 0 {
+            pattern[.companyNumber] = companyNumbers[a] == companyNumbers[b] ? 0 : 1
         }
 
-        pattern[.location] = locationLevel(left, right)
+        pattern[.location] = locationLevel(a, b)
         if let first = streets[a], let second = streets[b] {
             let sameStreet =
                 first == second || TokenSimilarity.editSimilarity(first, second) >= 0.85
-            if sameStreet, let x = left.houseNumber, x == right.houseNumber {
+            if sameStreet, houseNumbers[a] >= 0, houseNumbers[a] == houseNumbers[b] {
                 pattern[.address] = 0
             } else {
                 pattern[.address] = sameStreet ? 1 : 2
@@ -152,8 +150,8 @@ extension Corpus {
         if !contacts[a].isEmpty, !contacts[b].isEmpty {
             pattern[.contact] = shareToken(contacts[a], contacts[b]) ? 0 : 1
         }
-        if let first = left.legalForm, let second = right.legalForm {
-            pattern[.legalForm] = first == second ? 0 : 1
+        if legalForms[a] >= 0, legalForms[b] >= 0 {
+            pattern[.legalForm] = legalForms[a] == legalForms[b] ? 0 : 1
         }
         return ComparedPair(
             pattern: pattern, frequencyAdjustment: adjustment, nameDice: dice,
@@ -210,18 +208,18 @@ extension Corpus {
         return false
     }
 
-    func locationLevel(_ left: MatchRecord, _ right: MatchRecord) -> UInt8 {
-        let samePostcode = left.postcode != nil && left.postcode == right.postcode
-        let sameLocality = left.localityID != nil && left.localityID == right.localityID
+    func locationLevel(_ a: Int, _ b: Int) -> UInt8 {
+        let samePostcode = postcodes[a] >= 0 && postcodes[a] == postcodes[b]
+        let sameLocality = localities[a] >= 0 && localities[a] == localities[b]
         if samePostcode && sameLocality { return 0 }
         if samePostcode || sameLocality { return 1 }
-        if let first = left.point, let second = right.point {
+        if let first = points[a], let second = points[b] {
             // Two locality centres 4 km apart may be the same farm between them.
             let distance = max(0, first.distance(to: second) - first.radius - second.radius)
             if distance <= 5 { return 2 }
             return distance <= 25 ? 3 : 4
         }
-        if let first = left.postcode, let second = right.postcode {
+        if let first = records[a].postcode, let second = records[b].postcode {
             return first.prefix(3) == second.prefix(3) ? 3 : 4
         }
         return Pattern.null

@@ -22,6 +22,16 @@ public final class Corpus: Sendable {
     let names: [[Int32]]
     let nameWeight: [Double]
     let contacts: [[Int32]]
+    /// Per-record values that comparisons read on every pair, kept apart from the records
+    /// so that a comparison copies no record: short texts are interned (-1 when absent).
+    let phones: [[String]]
+    let emails: [[String]]
+    let companyNumbers: [Int32]
+    let postcodes: [Int32]
+    let localities: [Int32]
+    let houseNumbers: [Int32]
+    let legalForms: [Int32]
+    let points: [MatchPoint?]
     /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
     let nameKeys: [String]
     /// Each record's folded street, as bytes.
@@ -96,6 +106,22 @@ public final class Corpus: Sendable {
         self.names = names
         nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
         self.contacts = contacts
+        var values: [String: Int32] = [:]
+        func code(_ value: String?) -> Int32 {
+            guard let value else { return -1 }
+            if let known = values[value] { return known }
+            let next = Int32(values.count)
+            values[value] = next
+            return next
+        }
+        phones = records.map(\.phones)
+        emails = records.map(\.emails)
+        companyNumbers = records.map { code($0.companyNumber.map { "c|" + $0 }) }
+        postcodes = records.map { code($0.postcode.map { "p|" + $0 }) }
+        localities = records.map { code($0.localityID.map { "l|" + $0 }) }
+        houseNumbers = records.map { code($0.houseNumber.map { "h|" + $0 }) }
+        legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
+        points = records.map(\.point)
         nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
         streets = records.map { $0.street.map { Array($0.utf8) } }
         valueCounts = counts

@@ -20,11 +20,13 @@ SETS=("$@")
 # Peak resident memory in MB and wall seconds of a command, from GNU time.
 measure() {
     local log="$1"; shift
-    /usr/bin/time -f "%e %M" -o "$log.time" "$@" >"$log" 2>&1
-    awk '{printf "%s s, %d MB", $1, $2/1024}' "$log.time"
+    /usr/bin/time -f "%e %M %U %S" -o "$log.time" "$@" >"$log" 2>&1
+    awk '{printf "%s s (cpu %.1f s), %d MB", $1, $3 + $4, $2/1024}' "$log.time"
 }
 
-printf '%-28s %-8s %-34s %-22s %s\n' set tool "pairwise P / R / F1" "time, peak memory" ratio
+printf '%-28s %-8s %-26s %-34s %s\n' set tool "pairwise P / R / F1" "time, peak memory" \
+    "Glaneur faster by"
+
 for spec in "${SETS[@]}"; do
     IFS=: read -r rows seed dup lang <<<"$spec"
     dir="$WORK/set-$rows-$seed-$dup-$lang"
@@ -66,9 +68,11 @@ print("%.4f / %.4f / %.4f" % (e["precision"], e["recall"], e["f1"]))' "$1"
     }
     g_time=$(cut -d' ' -f1 "$dir/glaneur.log.time")
     s_time=$(cut -d' ' -f1 "$dir/splink.log.time")
-    ratio=$(python3 -c "print('%.1fx' % ($s_time / $g_time))")
-    printf '%-28s %-8s %-34s %-22s %s\n' "$rows rows seed $seed $dup $lang" glaneur \
-        "$(figures "$glaneur_eval")" "$glaneur_cost" "$ratio faster"
-    printf '%-28s %-8s %-34s %-22s\n' "" splink "$(figures "$splink_eval")" "$splink_cost"
+    g_cpu=$(awk '{print $3 + $4}' "$dir/glaneur.log.time")
+    s_cpu=$(awk '{print $3 + $4}' "$dir/splink.log.time")
+    ratio=$(python3 -c "print('%.1fx wall, %.1fx cpu' % ($s_time / $g_time, $s_cpu / $g_cpu))")
+    printf '%-28s %-8s %-26s %-34s %s\n' "$rows rows seed $seed $dup $lang" glaneur \
+        "$(figures "$glaneur_eval")" "$glaneur_cost" "$ratio"
+    printf '%-28s %-8s %-26s %-34s\n' "" splink "$(figures "$splink_eval")" "$splink_cost"
 done
 echo "work files in $WORK"
