@@ -356,8 +356,13 @@ public struct Normalizer: Sendable {
                 output.legalFormSource = extraction.written
             }
         }
-        let language = nameLanguage(name, country: country, postcode: output.postcode?.value)
-        let display = DisplayCase.nameIfShouting(name, language: language)
+        // The language only matters to recase a name written in capitals (De, Het).
+        let display =
+            DisplayCase.isShouting(name)
+            ? DisplayCase.name(
+                name,
+                language: nameLanguage(name, country: country, postcode: output.postcode?.value))
+            : name
         if display != name { output.apply("display-case") }
         output.name = SourcedText(value: display, source: source)
         let key = MatchKeys.name(withoutLegalForm: display)
