@@ -19,7 +19,8 @@ def main():
     db = sqlite3.connect(store)
     names = {}
     for place_id, name, kind in db.execute(
-            "SELECT place_id, name, kind FROM place_name WHERE kind < 3 ORDER BY place_id, position"):
+            "SELECT place_id, name, kind FROM place_name WHERE kind < 3 "
+            "ORDER BY place_id, position"):
         names.setdefault(place_id, []).append(name)
     count = 0
     with open(out, "w", encoding="utf-8") as f:

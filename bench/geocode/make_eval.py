@@ -48,7 +48,8 @@ def typo(name, rng):
     if kind == "substitute":
         c = rng.choice("aeioulnrst".replace(name[i].lower(), ""))
         return name[:i] + c + name[i + 1:]
-    if kind == "transpose" and i + 1 < len(name) and name[i + 1].isalpha() and name[i] != name[i + 1]:
+    if (kind == "transpose" and i + 1 < len(name) and name[i + 1].isalpha()
+            and name[i] != name[i + 1]):
         return name[:i] + name[i + 1] + name[i] + name[i + 2:]
     return name[:i] + name[i] + name[i:]
 

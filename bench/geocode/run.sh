@@ -73,10 +73,12 @@ echo "== throughput"
 python3 - "$WORK" <<'PY'
 import re, statistics, sys
 work = sys.argv[1]
-glaneur = [float(m) for m in re.findall(r"\((\d+) rows/s", open(f"{work}/glaneur-timing.txt").read())]
+timing = open(f"{work}/glaneur-timing.txt").read()
+glaneur = [float(m) for m in re.findall(r"\((\d+) rows/s", timing)]
 addok = float(re.search(r"qps=([\d.]+)", open(f"{work}/addok-timing.txt").read()).group(1))
 median = statistics.median(glaneur)
-print(f"glaneur: median {median:.0f} queries/s over {len(glaneur)} runs (min {min(glaneur):.0f}, max {max(glaneur):.0f})")
+print(f"glaneur: median {median:.0f} queries/s over {len(glaneur)} runs "
+      f"(min {min(glaneur):.0f}, max {max(glaneur):.0f})")
 print(f"addok:   {addok:.1f} queries/s")
 print(f"ratio:   {median / addok:.0f}x")
 PY
