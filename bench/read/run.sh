@@ -45,8 +45,10 @@ report "glaneur read (records, NDJSON)" "$seconds" "$kilobytes"
 read -r seconds kilobytes < <(measure "$glaneur" read --quiet --raw "$file" -o /dev/null)
 report "glaneur read --raw (rows as JSON arrays)" "$seconds" "$kilobytes"
 
-for peer in "python-csv" "duckdb 1" "duckdb 2"; do
-    measure "$python" bench/read/peers.py $peer "$file" > /dev/null
+for peer in "python-csv" "duckdb:1" "duckdb:2"; do
+    threads="${peer#*:}"
+    [ "$threads" = "$peer" ] && threads=""
+    measure "$python" bench/read/peers.py "${peer%%:*}" "$file" $threads > /dev/null
     line=$(cat "$work/stdout.log")
     inner=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<< "$line")
     kilobytes=$(cut -d' ' -f2 "$work/time.log")
