@@ -43,6 +43,10 @@ enum DedupeCommand: Command {
                 "--threshold", name: "P",
                 help: "Link pairs with a match probability of at least P (default: 0.5)."),
             .value(
+                "--separation", name: "P",
+                help: "Keep two records out of one cluster below this match probability "
+                    + "(default: 0.01)."),
+            .value(
                 "--fix", name: "COMPARISON.m|u.LEVEL=P",
                 help: "Fix a model probability by hand, e.g. phone.m.0=0.6 (repeatable).",
                 repeatable: true),
@@ -77,6 +81,13 @@ enum DedupeCommand: Command {
                 throw UsageError("--threshold takes a probability between 0 and 1, not '\(text)'")
             }
             options.threshold = value
+        }
+        if let text = arguments.value("--separation") {
+            guard let value = Double(text), value >= 0, value < options.threshold else {
+                throw UsageError(
+                    "--separation takes a probability below the threshold, not '\(text)'")
+            }
+            options.separation = value
         }
         for text in arguments.values("--fix") {
             guard let override = FellegiSunterModel.Override(parsing: text) else {

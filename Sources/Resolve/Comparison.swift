@@ -104,7 +104,7 @@ extension Corpus {
                 if explain { adjusted.append(key) }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
-            } else if dice >= 0.7 || overlap >= 0.95 {
+            } else if dice >= 0.7 || (overlap >= 0.95 && min(names[a].count, names[b].count) >= 2) {
                 pattern[.name] = 2
             } else if dice >= 0.45 {
                 pattern[.name] = 3

@@ -107,6 +107,29 @@ public struct FellegiSunterModel: Sendable {
 
     // MARK: - Estimation
 
+    /// EM may explain the pairs with a class that is not "same producer" (for places it
+    /// cannot tell apart, "far apart" then reads as evidence for a match). The levels keep
+    /// their meaning: the strongest agreement never counts against a match, plain
+    /// disagreement never for one.
+    mutating func keepLevelsMeaningful() {
+        for comparison in Comparison.allCases where comparison != .companyNumber {
+            let row = comparison.rawValue
+            let last = m[row].count - 1
+            var changed = false
+            if m[row][last] > u[row][last] {
+                m[row][last] = u[row][last]
+                changed = true
+            }
+            if m[row][0] < u[row][0] {
+                m[row][0] = u[row][0]
+                changed = true
+            }
+            guard changed else { continue }
+            let total = m[row].reduce(0, +)
+            m[row] = m[row].map { $0 / total }
+        }
+    }
+
     /// A first guess of whether a pattern is a match, from evidence no one would dispute:
     /// a shared phone, e-mail or street address with a similar name is very likely one
     /// producer; different names or places far apart very likely two.
@@ -199,6 +222,7 @@ public struct FellegiSunterModel: Sendable {
                     u[row][level] = (otherCounts[row][level] + 0.01) / (otherSum + 0.01 * levels)
                 }
             }
+            keepLevelsMeaningful()
             let newPrior = min(0.99, max(1e-6, matchTotal / max(total, 1)))
             change = max(change, abs(newPrior - prior))
             prior = newPrior
