@@ -166,22 +166,39 @@ enum DedupeCommand: Command {
         let threads = try threads(arguments)
         let started = monotonicSeconds()
 
+        // The files are read, and the gazetteer opened, side by side: each is one thread's
+        // work, and opening the gazetteer does not need the records.
+        let gazetteerPath = arguments.value("--gazetteer") ?? GazetteerStore.defaultPath
+        let jobs = paths.count + 1
+        var outcomes = [Result<FileContents, any Error>?](repeating: nil, count: jobs)
+        var opened: Result<OfflineGeocoder, any Error>?
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            // Each job writes only its own slot, and the last one only `opened`.
+            nonisolated(unsafe) let output = buffer
+            nonisolated(unsafe) var geocoderSlot = opened
+            DispatchQueue.concurrentPerform(iterations: jobs) { job in
+                if job == paths.count {
+                    geocoderSlot = Result {
+                        try OfflineGeocoder(store: GazetteerStore(path: gazetteerPath))
+                    }
+                } else {
+                    output[job] = Result { try readFile(paths[job], options: readOptions) }
+                }
+            }
+            opened = geocoderSlot
+        }
         var raw: [ProducerRecord] = []
         var normalisedInput: [NormalizedRecord] = []
         var rejects = 0
-        for path in paths {
-            if let records = try readNormalized(path) {
-                normalisedInput += records
-                continue
-            }
-            let reader = try SourceReader.open(path: path, options: readOptions)
-            while let item = try reader.next() {
-                switch item {
-                case .record(let record): raw.append(record)
-                case .reject: rejects += 1
-                }
-            }
+        for outcome in outcomes.prefix(paths.count) {
+            // Every slot of a file was filled above: nil can only be a bug.
+            let contents = try outcome!.get()
+            raw += contents.records
+            normalisedInput += contents.normalised
+            rejects += contents.rejects
         }
+        // The job was run above: nil can only be a bug.
+        let geocoder = try opened!.get()
         if rejects > 0, !context.quiet {
             context.standardError.line(
                 "\(formatCount(rejects)) rows were rejected while reading and are not in the "
@@ -199,9 +216,6 @@ enum DedupeCommand: Command {
             } + normalisedInput
         let normalisedAt = monotonicSeconds()
 
-        let store = try GazetteerStore(
-            path: arguments.value("--gazetteer") ?? GazetteerStore.defaultPath)
-        let geocoder = try OfflineGeocoder(store: store)
         // Matching needs the locality's point: queries without the street repeat a lot,
         // and each distinct one is geocoded once.
         // TODO: with street-level address files imported, geocode the street too and
@@ -227,6 +241,30 @@ enum DedupeCommand: Command {
                     + String(format: "%.2f", monotonicSeconds() - normalisedAt) + " s")
         }
         return zip(normalised, places).map { MatchRecord($0, geocode: $1) }
+    }
+
+    /// What one input file holds.
+    struct FileContents {
+        var records: [ProducerRecord] = []
+        var normalised: [NormalizedRecord] = []
+        var rejects = 0
+    }
+
+    /// Reads one file: normalised NDJSON, or any format a partner sends.
+    static func readFile(_ path: String, options: ReadOptions) throws -> FileContents {
+        var contents = FileContents()
+        if let records = try readNormalized(path) {
+            contents.normalised = records
+            return contents
+        }
+        let reader = try SourceReader.open(path: path, options: options)
+        while let item = try reader.next() {
+            switch item {
+            case .record(let record): contents.records.append(record)
+            case .reject: contents.rejects += 1
+            }
+        }
+        return contents
     }
 
     /// The records of a file written by 'glaneur normalize', or nil for any other file.
