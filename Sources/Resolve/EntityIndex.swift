@@ -42,6 +42,10 @@ public struct EntityIndex: Sendable {
         -> [EntityEvent]
     {
         let oldCount = records.count
+        // TODO: the corpus (token weights, value counts) and the blocks are rebuilt over
+        // every record on each call, which is linear in the map's size: attaching 1,000
+        // records to a million in two seconds needs them stored with the index and
+        // updated as records come, with only the new records' blocks read back.
         let corpus = Corpus(records: records + newRecords)
         let resolver = Resolver(options: options)
 
