@@ -86,16 +86,16 @@ enum LoadPlanner {
         }
 
         // Step 1: entities. Every uid the run names is looked up once.
-        var entityInputs: [String: EntityInput] = [:]
-        for entity in run.entities { entityInputs[entity.uid] = entity }
-        for record in run.records where entityInputs[record.entityUID] == nil {
+        var entityUIDs = Set<String>(minimumCapacity: run.entities.count)
+        for entity in run.entities { entityUIDs.insert(entity.uid) }
+        for record in run.records where !entityUIDs.contains(record.entityUID) {
             throw StoreError(
                 "record \(record.provenance.file) row \(record.provenance.row) belongs to "
                     + "entity '\(record.entityUID)', which the run does not define")
         }
         let mergedAway = run.events.filter { $0.kind == .merge }.flatMap(\.otherUIDs)
-        let known = try reader.entities(uids: Array(entityInputs.keys) + mergedAway)
-        var seenUIDs = Set<String>()
+        let known = try reader.entities(uids: Array(entityUIDs) + mergedAway)
+        var seenUIDs = Set<String>(minimumCapacity: run.entities.count)
         for entity in run.entities where seenUIDs.insert(entity.uid).inserted {
             let planned = PlannedEntity(
                 input: entity,

@@ -3,6 +3,11 @@
 # SQLite (a GeoPackage) and into PostGIS through Store, against GDAL's ogr2ogr loading the
 # same entities from GeoJSON into each, in the same run.
 #
+# Glaneur's times are the whole process: building the run's records and entities in memory,
+# planning, and writing entities, records (with raw fields), run, spatial and full-text
+# indexes in one transaction. ogr2ogr's are its whole process: parsing the GeoJSON and
+# writing the features with their spatial index.
+#
 # Usage: bench/store/run.sh [N]
 # Needs gdal-bin and a PostGIS server: PG_URL (default postgresql://postgres@127.0.0.1:5439/bench,
 # as ../shared/peers/postgis/start_postgis.sh starts it).
@@ -32,12 +37,12 @@ fi
 
 "$work/load-entities" --geojson "$work/entities.geojson" --count "$count"
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
-    "$(date -u +%Y-%m-%dT%H:%MZ); GDAL $(gdal-config --version 2>/dev/null || ogr2ogr --version)"
+    "$(date -u +%Y-%m-%dT%H:%MZ); $(ogr2ogr --version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Input: $count entities; GeoJSON $(du -h "$work/entities.geojson" | cut -f1)"
 
-seconds() { # runs a command, prints its wall time in seconds
+seconds() { # runs a command, prints its wall time in seconds; its output goes to $work/log
     local start end
-    start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
+    start=$(date +%s.%N); "$@" >>"$work/log"; end=$(date +%s.%N)
     echo "$end - $start" | bc -l
 }
 rate() { echo "$count / $1" | bc -l | xargs printf '%.0f'; }
@@ -67,3 +72,5 @@ printf '%-26s %10.2f %12s\n' "ogr2ogr -> PostGIS" "$peer_pg" "$(rate "$peer_pg")
 printf 'ratio SQLite: %.2fx   ratio PostGIS: %.2fx   (ogr2ogr time / Glaneur time)\n' \
     "$(echo "$peer_sqlite / $ours_sqlite" | bc -l)" "$(echo "$peer_pg / $ours_pg" | bc -l)"
 echo "PostGIS rows loaded (Glaneur|ogr2ogr): $loaded"
+echo "Glaneur's own timing of store.load alone (without building the run in memory):"
+grep entities "$work/log"
