@@ -243,15 +243,20 @@ public final class PostgresStore: MapStore {
         // Step 2: new entities by COPY; changed ones into a staging table, copied to the
         // history, then updated in one statement.
         let entityList = Self.entityColumns.joined(separator: ", ")
-        // A load that more than doubles the table builds the GiST index afresh after the
-        // COPY, which is several times cheaper than growing it row by row; the index is
+        // A load that more than doubles the table builds its indexes afresh after the
+        // COPY, which is several times cheaper than growing them row by row; they are
         // back before the commit. Smaller loads keep it, so readers are never locked out
         // of a large table.
         let existing = try connection.query("SELECT count(*) FROM entities").int(0, 0)
         let rebuildsIndex =
             plan.newEntities.count >= bulkThreshold && plan.newEntities.count > existing
         if rebuildsIndex {
-            try connection.execute("DROP INDEX entities_geom")
+            try connection.execute(
+                """
+                DROP INDEX entities_geom;
+                DROP INDEX entities_status;
+                ALTER TABLE entities DROP CONSTRAINT entities_uid_key;
+                """)
         }
         try connection.copy("COPY entities (\(entityList)) FROM STDIN") { buffer in
             for entity in plan.newEntities {
@@ -265,7 +270,13 @@ public final class PostgresStore: MapStore {
             }
         }
         if rebuildsIndex {
-            try connection.execute("CREATE INDEX entities_geom ON entities USING gist (geom)")
+            // Adding the constraint back checks every uid again: a duplicate fails the run.
+            try connection.execute(
+                """
+                CREATE INDEX entities_geom ON entities USING gist (geom);
+                CREATE INDEX entities_status ON entities (status);
+                ALTER TABLE entities ADD CONSTRAINT entities_uid_key UNIQUE (uid);
+                """)
         }
         if !plan.changedEntities.isEmpty {
             try connection.execute(
@@ -306,6 +317,16 @@ public final class PostgresStore: MapStore {
 
         // Step 3: records, the same way.
         let recordList = Self.recordColumns.joined(separator: ", ")
+        let existingRecords = try connection.query("SELECT count(*) FROM records").int(0, 0)
+        let rebuildsRecordIndexes =
+            plan.newRecords.count >= bulkThreshold && plan.newRecords.count > existingRecords
+        if rebuildsRecordIndexes {
+            try connection.execute(
+                """
+                DROP INDEX records_entity;
+                ALTER TABLE records DROP CONSTRAINT records_source_source_key_key;
+                """)
+        }
         try connection.copy("COPY records (\(recordList)) FROM STDIN") { buffer in
             for record in plan.newRecords {
                 try Self.record(record, fids: fids, into: &buffer)
@@ -313,6 +334,14 @@ public final class PostgresStore: MapStore {
                 buffer.field(runID)
                 try buffer.endRow()
             }
+        }
+        if rebuildsRecordIndexes {
+            try connection.execute(
+                """
+                CREATE INDEX records_entity ON records (entity_fid);
+                ALTER TABLE records ADD CONSTRAINT records_source_source_key_key
+                    UNIQUE (source, source_key);
+                """)
         }
         if !plan.changedRecords.isEmpty {
             try connection.execute(
