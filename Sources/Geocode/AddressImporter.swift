@@ -63,8 +63,9 @@ public struct AddressImporter {
     /// - throws: `GlaneurError` when the file cannot be read or lacks the format's columns.
     public func importFile(path: String) throws -> ImportSummary {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GlaneurError.io(path: path, action: "cannot read the address file",
-                                  errno: errno == 0 ? ENOENT : errno)
+            throw GlaneurError.io(
+                path: path, action: "cannot read the address file",
+                errno: errno == 0 ? ENOENT : errno)
         }
         var reader = DelimitedReader(bytes: [UInt8](data), delimiter: delimiter(of: data))
         guard let names = reader.nextRow() else {
@@ -78,7 +79,8 @@ public struct AddressImporter {
         try database.transaction {
             var streetIDs: [String: Int64] = [:]
             var touched: [Int64] = []
-            let upsertStreet = try database.cachedStatement("""
+            let upsertStreet = try database.cachedStatement(
+                """
                 INSERT INTO street(country, postcode, city, city_code, source, source_id)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(source, source_id) DO UPDATE SET
@@ -86,10 +88,12 @@ public struct AddressImporter {
                     city_code = excluded.city_code
                 RETURNING id
                 """)
-            let insertName = try database.cachedStatement("""
+            let insertName = try database.cachedStatement(
+                """
                 INSERT OR IGNORE INTO street_name(street_id, name, language) VALUES (?, ?, ?)
                 """)
-            let upsertAddress = try database.cachedStatement("""
+            let upsertAddress = try database.cachedStatement(
+                """
                 INSERT INTO address(street_id, number, latitude, longitude, source_id)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(source_id) DO UPDATE SET
@@ -111,9 +115,11 @@ public struct AddressImporter {
                 if let known = streetIDs[row.streetKey] {
                     streetID = known
                 } else {
-                    streetID = try upsertStreet.first(
-                        format.country, row.postcode, row.city, row.cityCode, format.rawValue,
-                        row.streetKey) { $0.int64(0) } ?? 0
+                    streetID =
+                        try upsertStreet.first(
+                            format.country, row.postcode, row.city, row.cityCode, format.rawValue,
+                            row.streetKey
+                        ) { $0.int64(0) } ?? 0
                     for name in row.streetNames where !name.name.isEmpty {
                         try insertName.execute(streetID, name.name, name.language)
                     }
@@ -126,7 +132,8 @@ public struct AddressImporter {
             }
 
             // A street lies where its addresses are: their mean point.
-            let centre = try database.cachedStatement("""
+            let centre = try database.cachedStatement(
+                """
                 UPDATE street SET
                     latitude = (SELECT avg(latitude) FROM address WHERE street_id = street.id),
                     longitude = (SELECT avg(longitude) FROM address WHERE street_id = street.id)
@@ -136,7 +143,8 @@ public struct AddressImporter {
             summary.streets = touched.count
 
             let now = ISO8601DateFormatter().string(from: Date())
-            try database.execute("""
+            try database.execute(
+                """
                 INSERT INTO import(format, file, imported_at, streets, addresses)
                 VALUES (?, ?, ?, ?, ?)
                 """, format.rawValue, (path as NSString).lastPathComponent, now,
@@ -185,30 +193,38 @@ public struct AddressImporter {
                     let lon = Double(cells.field(longitude))
                 else { return .failure(Skip(reason: "no coordinates")) }
                 let streetName = cells.field(street)
-                let streetKey = cells.field(fantoir).isEmpty
+                let streetKey =
+                    cells.field(fantoir).isEmpty
                     ? cells.field(insee) + "|" + MatchKey.fold(streetName)
                     : cells.field(fantoir)
-                return .success(AddressRow(
-                    streetKey: streetKey, streetNames: [(streetName, "fr")],
-                    postcode: cells.field(postcode), city: cells.field(city),
-                    cityCode: cells.field(insee),
-                    number: cells.field(number) + cells.field(suffix).lowercased(),
-                    latitude: lat, longitude: lon, sourceID: "ban:" + cells.field(id)))
+                return .success(
+                    AddressRow(
+                        streetKey: streetKey, streetNames: [(streetName, "fr")],
+                        postcode: cells.field(postcode), city: cells.field(city),
+                        cityCode: cells.field(insee),
+                        number: cells.field(number) + cells.field(suffix).lowercased(),
+                        latitude: lat, longitude: lon, sourceID: "ban:" + cells.field(id)))
             }
         case .best:
-            let (latitude, longitude) = (try require("EPSG:4326_lat"),
-                                         try require("EPSG:4326_lon"))
+            let (latitude, longitude) = (
+                try require("EPSG:4326_lat"),
+                try require("EPSG:4326_lon")
+            )
             let id = try require("address_id")
             let (number, box) = (try require("house_number"), header.index("box_number"))
             let municipality = try require("municipality_id")
-            let cityNames = [header.index("municipality_name_fr"),
-                             header.index("municipality_name_nl"),
-                             header.index("municipality_name_de")]
+            let cityNames = [
+                header.index("municipality_name_fr"),
+                header.index("municipality_name_nl"),
+                header.index("municipality_name_de"),
+            ]
             let postcode = try require("postcode")
             let street = try require("street_id")
-            let streetNames = [("fr", header.index("streetname_fr")),
-                               ("nl", header.index("streetname_nl")),
-                               ("de", header.index("streetname_de"))]
+            let streetNames = [
+                ("fr", header.index("streetname_fr")),
+                ("nl", header.index("streetname_nl")),
+                ("de", header.index("streetname_de")),
+            ]
             let status = header.index("status")
             let region = header.index("region_code")
             return { cells in
@@ -224,12 +240,13 @@ public struct AddressImporter {
                 let flemish = cells.field(region).hasSuffix("VLG")
                 let cities = (flemish ? [cityNames[1], cityNames[0]] : cityNames)
                     .map { cells.field($0) }.filter { !$0.isEmpty }
-                return .success(AddressRow(
-                    streetKey: cells.field(municipality) + "|" + cells.field(street),
-                    streetNames: streetNames.map { ($0.1.map { cells.field($0) } ?? "", $0.0) },
-                    postcode: cells.field(postcode), city: cities.first ?? "",
-                    cityCode: cells.field(municipality), number: cells.field(number),
-                    latitude: lat, longitude: lon, sourceID: "best:" + cells.field(id)))
+                return .success(
+                    AddressRow(
+                        streetKey: cells.field(municipality) + "|" + cells.field(street),
+                        streetNames: streetNames.map { ($0.1.map { cells.field($0) } ?? "", $0.0) },
+                        postcode: cells.field(postcode), city: cities.first ?? "",
+                        cityCode: cells.field(municipality), number: cells.field(number),
+                        latitude: lat, longitude: lon, sourceID: "best:" + cells.field(id)))
             }
         case .ch:
             let id = try require("ADR_EGAID")
@@ -248,11 +265,12 @@ public struct AddressImporter {
                 let label = cells.field(zip)
                 let postcode = String(label.prefix { $0.isNumber })
                 let city = label.dropFirst(postcode.count).trimmingCharacters(in: .whitespaces)
-                return .success(AddressRow(
-                    streetKey: cells.field(streetID), streetNames: [(cells.field(street), nil)],
-                    postcode: postcode, city: city, cityCode: cells.field(commune),
-                    number: cells.field(number).lowercased(), latitude: lat, longitude: lon,
-                    sourceID: "ch:" + cells.field(id)))
+                return .success(
+                    AddressRow(
+                        streetKey: cells.field(streetID), streetNames: [(cells.field(street), nil)],
+                        postcode: postcode, city: city, cityCode: cells.field(commune),
+                        number: cells.field(number).lowercased(), latitude: lat, longitude: lon,
+                        sourceID: "ch:" + cells.field(id)))
             }
         }
     }
@@ -265,9 +283,11 @@ public enum SwissGrid {
         // Auxiliary values in units of 1000 km from the Bern origin.
         let y = (easting - 2_600_000) / 1_000_000
         let x = (northing - 1_200_000) / 1_000_000
-        let longitude = 2.6779094 + 4.728982 * y + 0.791484 * y * x + 0.1306 * y * x * x
+        let longitude =
+            2.6779094 + 4.728982 * y + 0.791484 * y * x + 0.1306 * y * x * x
             - 0.0436 * y * y * y
-        let latitude = 16.9023892 + 3.238272 * x - 0.270978 * y * y - 0.002528 * x * x
+        let latitude =
+            16.9023892 + 3.238272 * x - 0.270978 * y * y - 0.002528 * x * x
             - 0.0447 * y * y * x - 0.0140 * x * x * x
         // The results are in units of 10000 seconds of arc.
         return (latitude * 100 / 36, longitude * 100 / 36)

@@ -16,7 +16,8 @@ public final class GazetteerStore {
     public static var defaultPath: String {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["GLANEUR_GAZETTEER"], !path.isEmpty { return path }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let cache =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.cache")
         return cache + "/glaneur/gazetteer.sqlite"
     }
@@ -35,7 +36,7 @@ public final class GazetteerStore {
             } catch {
                 throw GlaneurError.invalidRequest(
                     "cannot create the gazetteer folder \(folder): \(error.localizedDescription)"
-                    + "; name another file with --gazetteer")
+                        + "; name another file with --gazetteer")
             }
         }
         // Two processes may build the store at once: the second waits for the first.
@@ -46,7 +47,8 @@ public final class GazetteerStore {
     }
 
     private func createSchema() throws {
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS place(
                 id TEXT PRIMARY KEY, country TEXT NOT NULL, label TEXT NOT NULL,
@@ -102,7 +104,8 @@ public final class GazetteerStore {
 
     private func replacePlaces(_ places: [Place]) throws {
         try database.execute("DELETE FROM place; DELETE FROM place_name;")
-        let insertPlace = try database.cachedStatement("""
+        let insertPlace = try database.cachedStatement(
+            """
             INSERT INTO place(id, country, label, postcodes, latitude, longitude, population,
                               parent_id, admin_code)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -129,7 +132,8 @@ public final class GazetteerStore {
             let kind = PlaceName.Kind(rawValue: row.int(2)) ?? .alternate
             namesByPlace[row.text(0), default: []].append(PlaceName(row.text(1), kind: kind))
         }
-        let statement = try database.makeStatement("""
+        let statement = try database.makeStatement(
+            """
             SELECT id, country, label, postcodes, latitude, longitude, population, parent_id,
                    admin_code
             FROM place ORDER BY rowid
@@ -137,12 +141,13 @@ public final class GazetteerStore {
         var places: [Place] = []
         try statement.forEachRow { row in
             let id = row.text(0)
-            places.append(Place(
-                id: id, country: row.text(1), label: row.text(2),
-                names: namesByPlace[id] ?? [],
-                postcodes: row.text(3).split(separator: "|").map(String.init),
-                latitude: row.double(4), longitude: row.double(5), population: row.int(6),
-                parentID: row.optionalText(7), adminCode: row.optionalText(8)))
+            places.append(
+                Place(
+                    id: id, country: row.text(1), label: row.text(2),
+                    names: namesByPlace[id] ?? [],
+                    postcodes: row.text(3).split(separator: "|").map(String.init),
+                    latitude: row.double(4), longitude: row.double(5), population: row.int(6),
+                    parentID: row.optionalText(7), adminCode: row.optionalText(8)))
         }
         return places
     }
@@ -155,26 +160,36 @@ public final class GazetteerStore {
         public var shippedVersion: String?
         public var placesByCountry: [(country: String, count: Int)]
         public var streetsBySource: [(source: String, streets: Int, addresses: Int)]
-        public var imports: [(format: String, file: String, date: String, streets: Int,
-                              addresses: Int)]
+        public var imports:
+            [(
+                format: String, file: String, date: String, streets: Int,
+                addresses: Int
+            )]
     }
 
     public func summary() throws -> Summary {
         let places = try database.rows(
             "SELECT country, count(*) FROM place GROUP BY country ORDER BY country"
         ) { (country: $0.text(0), count: $0.int(1)) }
-        let streets = try database.rows("""
+        let streets = try database.rows(
+            """
             SELECT s.source, count(DISTINCT s.id), count(a.id)
             FROM street s LEFT JOIN address a ON a.street_id = s.id
             GROUP BY s.source ORDER BY s.source
-            """) { (source: $0.text(0), streets: $0.int(1), addresses: $0.int(2)) }
-        let imports = try database.rows("""
+            """
+        ) { (source: $0.text(0), streets: $0.int(1), addresses: $0.int(2)) }
+        let imports = try database.rows(
+            """
             SELECT format, file, imported_at, streets, addresses FROM import ORDER BY id
-            """) {
-            (format: $0.text(0), file: $0.text(1), date: $0.text(2), streets: $0.int(3),
-             addresses: $0.int(4))
+            """
+        ) {
+            (
+                format: $0.text(0), file: $0.text(1), date: $0.text(2), streets: $0.int(3),
+                addresses: $0.int(4)
+            )
         }
-        return Summary(path: path, shippedVersion: shippedVersion,
-                       placesByCountry: places, streetsBySource: streets, imports: imports)
+        return Summary(
+            path: path, shippedVersion: shippedVersion,
+            placesByCountry: places, streetsBySource: streets, imports: imports)
     }
 }

@@ -72,7 +72,7 @@ public struct NameKey: Hashable, Sendable {
         func isVowel(_ byte: UInt8) -> Bool {
             switch byte {
             case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"),
-                 UInt8(ascii: "u"), UInt8(ascii: "y"):
+                UInt8(ascii: "u"), UInt8(ascii: "y"):
                 return true
             default:
                 return false
@@ -89,22 +89,27 @@ public struct NameKey: Hashable, Sendable {
                 // One vowel class per run: "eau", "au", "o" and "ou" are all "A".
                 if out.last != UInt8(ascii: "A") { out.append(UInt8(ascii: "A")) }
             case UInt8(ascii: "p") where next == UInt8(ascii: "h"):
-                emit(UInt8(ascii: "f")); index += 1
+                emit(UInt8(ascii: "f"))
+                index += 1
             case UInt8(ascii: "c") where next == UInt8(ascii: "h"):
-                emit(UInt8(ascii: "x")); index += 1
+                emit(UInt8(ascii: "x"))
+                index += 1
             case UInt8(ascii: "s") where next == UInt8(ascii: "c") && at(2) == UInt8(ascii: "h"):
-                emit(UInt8(ascii: "x")); index += 2
+                emit(UInt8(ascii: "x"))
+                index += 2
             case UInt8(ascii: "c"):
                 emit(isVowelFront(next) ? UInt8(ascii: "s") : UInt8(ascii: "k"))
             case UInt8(ascii: "q"), UInt8(ascii: "k"):
                 emit(UInt8(ascii: "k"))
                 if next == UInt8(ascii: "u") { index += 1 }
             case UInt8(ascii: "g") where next == UInt8(ascii: "h"):
-                emit(UInt8(ascii: "g")); index += 1
+                emit(UInt8(ascii: "g"))
+                index += 1
             case UInt8(ascii: "z"), UInt8(ascii: "s"):
                 emit(UInt8(ascii: "s"))
             case UInt8(ascii: "x"):
-                emit(UInt8(ascii: "k")); emit(UInt8(ascii: "s"))
+                emit(UInt8(ascii: "k"))
+                emit(UInt8(ascii: "s"))
             case UInt8(ascii: "d"), UInt8(ascii: "t"):
                 emit(UInt8(ascii: "t"))
             case UInt8(ascii: "b"), UInt8(ascii: "p"):
@@ -139,7 +144,8 @@ public enum NameDistance {
     ///
     /// - returns: the distance, or `limit + 1` when it is larger than `limit`.
     public static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int = .max) -> Int {
-        let m = a.count, n = b.count
+        let m = a.count
+        let n = b.count
         if abs(m - n) > limit { return limit + 1 }
         if m == 0 { return n }
         if n == 0 { return m }

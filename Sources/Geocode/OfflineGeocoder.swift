@@ -25,8 +25,9 @@ public final class OfflineGeocoder: Sendable {
 
     /// Opens the store (building it at first use) and indexes its places.
     public convenience init(store: GazetteerStore) throws {
-        self.init(index: PlaceIndex(places: try store.places()),
-                  streets: try StreetMatcher(store: store))
+        self.init(
+            index: PlaceIndex(places: try store.places()),
+            streets: try StreetMatcher(store: store))
     }
 
     // MARK: - Geocoding
@@ -65,7 +66,8 @@ public final class OfflineGeocoder: Sendable {
         }
         if result.precision == .locality, let lieuDit = prepared.lieuDitText {
             result.steps.append("locality-centre")
-            result.reason = "lieu-dit \"\(lieuDit)\" is not in the reference data; "
+            result.reason =
+                "lieu-dit \"\(lieuDit)\" is not in the reference data; "
                 + "placed at the centre of \(result.label)"
         }
         if explain {
@@ -121,8 +123,10 @@ public final class OfflineGeocoder: Sendable {
                 if scored[existing].score >= score { return }
                 scored.remove(at: existing)
             }
-            scored.append(Scored(place: place, score: score, similarity: similarity,
-                                 agreement: agreement ?? -1, evidence: evidence, text: text))
+            scored.append(
+                Scored(
+                    place: place, score: score, similarity: similarity,
+                    agreement: agreement ?? -1, evidence: evidence, text: text))
         }
 
         let postcodePlaces = postcode.map(index.places(withPostcode:)) ?? []
@@ -130,26 +134,33 @@ public final class OfflineGeocoder: Sendable {
             let key = NameKey(text)
             // An official name with a consistent postcode (or no postcode) ends the
             // lookup: fuzzy neighbours can only score lower.
-            let hits = index.lookup(key, exactOnly: { hits in
-                hits.contains { hit in
-                    hit.similarity >= 0.99 && (postcode == nil
-                        || postcodePlaces.contains(hit.place))
-                }
-            })
+            let hits = index.lookup(
+                key,
+                exactOnly: { hits in
+                    hits.contains { hit in
+                        hit.similarity >= 0.99
+                            && (postcode == nil
+                                || postcodePlaces.contains(hit.place))
+                    }
+                })
             for hit in hits {
-                let evidence: Evidence = switch hit.match {
-                case .exact: .exact
-                case .fuzzy: .fuzzy
-                case .phonetic: .phonetic
-                }
+                let evidence: Evidence =
+                    switch hit.match {
+                    case .exact: .exact
+                    case .fuzzy: .fuzzy
+                    case .phonetic: .phonetic
+                    }
                 consider(hit.place, similarity: hit.similarity, evidence: evidence, text: rank)
             }
             // Places of the postcode are compared with the name even when the lookup
             // missed them: a heavier typo is acceptable where the postcode agrees.
             for place in postcodePlaces where !hits.contains(where: { $0.place == place }) {
                 let (similarity, match) = index.similarity(key, toPlace: place)
-                consider(place, similarity: similarity, evidence: match == .exact ? .exact
-                         : match == .phonetic ? .phonetic : .fuzzy, text: rank)
+                consider(
+                    place, similarity: similarity,
+                    evidence: match == .exact
+                        ? .exact
+                        : match == .phonetic ? .phonetic : .fuzzy, text: rank)
             }
             // The first text that names a place well is the locality: later guesses are
             // shorter pieces of the same words.
@@ -189,7 +200,8 @@ public final class OfflineGeocoder: Sendable {
                 result.label = "\(postcode) \(result.label)"
                 result.score = min(result.score, 0.5)
                 if let text = prepared.localityTexts.first {
-                    result.reason = "locality \"\(text)\" not found in postcode \(postcode); "
+                    result.reason =
+                        "locality \"\(text)\" not found in postcode \(postcode); "
                         + "placed at the postcode's main place"
                 }
                 return result
@@ -198,7 +210,8 @@ public final class OfflineGeocoder: Sendable {
 
         let reason: String
         if let text = prepared.localityTexts.first {
-            reason = "locality \"\(text)\" not found"
+            reason =
+                "locality \"\(text)\" not found"
                 + (prepared.postcode.map { " and postcode \($0) unknown" } ?? "")
         } else if let postcode = prepared.postcode {
             reason = "postcode \(postcode) unknown and no locality given"

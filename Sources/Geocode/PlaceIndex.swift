@@ -67,8 +67,10 @@ public final class PlaceIndex: Sendable {
                 let key = NameKey(name.name)
                 guard !key.compact.isEmpty, seen.insert(key.compact).inserted else { continue }
                 let entry = Int32(names.count)
-                names.append(NameEntry(place: placeNumber, weight: name.weight,
-                                       compact: key.compact, phonetic: key.phonetic))
+                names.append(
+                    NameEntry(
+                        place: placeNumber, weight: name.weight,
+                        compact: key.compact, phonetic: key.phonetic))
                 exact.append((stableHash(key.compact), entry))
                 if key.phonetic.count >= 3 {
                     phonetic.append((stableHash(key.phonetic), entry))
@@ -95,7 +97,8 @@ public final class PlaceIndex: Sendable {
         placePrior = places.map { place in
             // Larger places are likelier among same-named ones; Belgian municipalities
             // without a GeoNames place have no population but are municipalities.
-            let size = place.population > 0
+            let size =
+                place.population > 0
                 ? min(1, log10(Double(place.population)) / 6)
                 : (place.id.hasPrefix("BE-NIS-") ? 0.6 : 0)
             return 0.03 * size + (place.id.hasPrefix("postal-") ? 0 : 0.01)
@@ -116,7 +119,8 @@ public final class PlaceIndex: Sendable {
 
     /// How a name was found.
     enum NameMatch: Int, Comparable, Sendable {
-        case exact = 0, fuzzy, phonetic
+        case exact = 0
+        case fuzzy, phonetic
 
         static func < (lhs: NameMatch, rhs: NameMatch) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -195,7 +199,10 @@ public final class PlaceIndex: Sendable {
                 kind = .fuzzy
                 if entry.phonetic == key.phonetic, key.phonetic.count >= 3 {
                     let phonetic = max(0.8, min(similarity, 0.95))
-                    if phonetic > similarity { similarity = phonetic; kind = .phonetic }
+                    if phonetic > similarity {
+                        similarity = phonetic
+                        kind = .phonetic
+                    }
                 }
             }
             similarity *= entry.weight

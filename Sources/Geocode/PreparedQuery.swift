@@ -68,7 +68,10 @@ struct PreparedQuery: Sendable {
             let bare = word.trimmingCharacters(in: "().")
             if bare.isEmpty { continue }
             if let code = Postcodes.read(String(bare)).code, bare.contains(where: \.isNumber) {
-                if postcode == nil { postcode = code; steps.append("postcode-from-locality") }
+                if postcode == nil {
+                    postcode = code
+                    steps.append("postcode-from-locality")
+                }
                 continue
             }
             if bare.allSatisfy(\.isNumber) { continue }
@@ -178,7 +181,9 @@ struct PreparedQuery: Sendable {
                 if !last.isEmpty, last.count == words.count - comma - 1 {
                     texts.append(last.joined(separator: " "))
                 }
-                street = street ?? words[..<comma].filter { $0 != "," }
+                street =
+                    street
+                    ?? words[..<comma].filter { $0 != "," }
                     .joined(separator: " ").nonEmpty
             }
             texts.append(contentsOf: trailingNames(words))
@@ -277,8 +282,13 @@ enum Countries {
             ("BE", ["be", "bel", "belgique", "belgie", "belgium", "belgien", "b"]),
             ("FR", ["fr", "fra", "france", "frankrijk", "frankreich", "f"]),
             ("CH", ["ch", "che", "suisse", "switzerland", "schweiz", "zwitserland", "svizzera"]),
-            ("LU", ["lu", "lux", "luxembourg", "luxemburg", "letzebuerg", "l",
-                    "grand duche de luxembourg"]),
+            (
+                "LU",
+                [
+                    "lu", "lux", "luxembourg", "luxemburg", "letzebuerg", "l",
+                    "grand duche de luxembourg",
+                ]
+            ),
         ]
         var table: [String: String] = [:]
         for (code, names) in entries { for name in names { table[name] = code } }

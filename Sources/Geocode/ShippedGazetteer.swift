@@ -46,14 +46,18 @@ enum ShippedGazetteer {
         var reader = try reader(url)
         guard let header = reader.nextRow().map(DelimitedHeader.init) else { return [] }
         let column = { (name: String) -> Int? in header.index(name) }
-        let (id, country, name, ascii) = (column("id"), column("country"), column("name"),
-                                          column("ascii_name"))
+        let (id, country, name, ascii) = (
+            column("id"), column("country"), column("name"),
+            column("ascii_name")
+        )
         let (fr, nl, de) = (column("names_fr"), column("names_nl"), column("names_de"))
         let (adminCode, postcodes) = (column("admin_code"), column("postcodes"))
         let (latitude, longitude) = (column("latitude"), column("longitude"))
         let (population, alternates) = (column("population"), column("alt_names"))
-        let (municipalityFR, municipalityNL) = (column("municipality_fr"),
-                                                column("municipality_nl"))
+        let (municipalityFR, municipalityNL) = (
+            column("municipality_fr"),
+            column("municipality_nl")
+        )
 
         var places: [Place] = []
         while let row = reader.nextRow() {
@@ -78,8 +82,9 @@ enum ShippedGazetteer {
             }
             // A section's municipality is a correct answer at municipality level, but it
             // is another place: its names are not the section's.
-            if place.adminCode != nil, row.field(name) == row.field(municipalityFR)
-                || row.field(name) == row.field(municipalityNL)
+            if place.adminCode != nil,
+                row.field(name) == row.field(municipalityFR)
+                    || row.field(name) == row.field(municipalityNL)
             {
                 addName(row.field(municipalityFR), kind: .official, to: &place)
                 addName(row.field(municipalityNL), kind: .official, to: &place)
@@ -119,13 +124,14 @@ enum ShippedGazetteer {
         var result: [BelgianPostcode] = []
         while let row = reader.nextRow() {
             guard row.count > 1 else { continue }
-            result.append(BelgianPostcode(
-                postcode: row.field(header.index("postcode")),
-                nis: row.field(header.index("nis")),
-                municipalityFR: row.field(header.index("municipality_fr")),
-                municipalityNL: row.field(header.index("municipality_nl")),
-                localityID: row.field(header.index("locality_id")),
-                sections: split(row.field(header.index("postal_localities")))))
+            result.append(
+                BelgianPostcode(
+                    postcode: row.field(header.index("postcode")),
+                    nis: row.field(header.index("nis")),
+                    municipalityFR: row.field(header.index("municipality_fr")),
+                    municipalityNL: row.field(header.index("municipality_nl")),
+                    localityID: row.field(header.index("locality_id")),
+                    sections: split(row.field(header.index("postal_localities")))))
         }
         return result
     }
@@ -140,8 +146,10 @@ enum ShippedGazetteer {
     ) throws {
         var reader = try reader(url)
         guard let header = reader.nextRow().map(DelimitedHeader.init) else { return }
-        let (country, postcode, name) = (header.index("country"), header.index("postcode"),
-                                         header.index("place"))
+        let (country, postcode, name) = (
+            header.index("country"), header.index("postcode"),
+            header.index("place")
+        )
         let (admin2, linked) = (header.index("admin2_code"), header.index("locality_id"))
         let (latitude, longitude) = (header.index("latitude"), header.index("longitude"))
 
@@ -149,7 +157,8 @@ enum ShippedGazetteer {
         var municipalityBySection: [String: String] = [:]
         var municipalityByPostcode: [String: String] = [:]
         for entry in belgian {
-            municipalityByPostcode[entry.postcode] = municipalityByPostcode[entry.postcode]
+            municipalityByPostcode[entry.postcode] =
+                municipalityByPostcode[entry.postcode]
                 ?? entry.localityID
             for section in entry.sections {
                 municipalityBySection[entry.postcode + "|" + MatchKey.fold(section)] =
@@ -180,7 +189,8 @@ enum ShippedGazetteer {
             if countryCode == "BE" {
                 parent = municipalityBySection[code + "|" + folded] ?? municipalityByPostcode[code]
             }
-            var id = "postal-\(countryCode)-\(code)-"
+            var id =
+                "postal-\(countryCode)-\(code)-"
                 + folded.replacingOccurrences(of: " ", with: "-")
             // The same name under one postcode in two départements or cantons.
             var suffix = 2
@@ -204,8 +214,9 @@ enum ShippedGazetteer {
 
     private static func reader(_ url: URL) throws -> DelimitedReader {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw GlaneurError.io(path: url.path, action: "cannot read the gazetteer file",
-                                  errno: ENOENT)
+            throw GlaneurError.io(
+                path: url.path, action: "cannot read the gazetteer file",
+                errno: ENOENT)
         }
         return DelimitedReader(bytes: [UInt8](data))
     }

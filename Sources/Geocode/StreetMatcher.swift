@@ -31,7 +31,8 @@ public final class StreetMatcher: @unchecked Sendable {
 
     public init(store: GazetteerStore) throws {
         self.store = store
-        hasStreets = try store.database.firstRow("SELECT 1 FROM street LIMIT 1") { _ in true }
+        hasStreets =
+            try store.database.firstRow("SELECT 1 FROM street LIMIT 1") { _ in true }
             ?? false
     }
 
@@ -47,12 +48,15 @@ public final class StreetMatcher: @unchecked Sendable {
 
         var postcodes = prepared.postcode.map { [$0] } ?? []
         for code in place.postcodes where !postcodes.contains(code) { postcodes.append(code) }
-        let streets = hasStreets ? postcodes.prefix(12).flatMap {
-            self.streets(country: place.country, postcode: $0)
-        } : []
+        let streets =
+            hasStreets
+            ? postcodes.prefix(12).flatMap {
+                self.streets(country: place.country, postcode: $0)
+            } : []
         guard !streets.isEmpty else {
             result.steps.append("locality-centre")
-            result.reason = "no street data for \(place.label); import an address file "
+            result.reason =
+                "no street data for \(place.label); import an address file "
                 + "(glaneur gazetteer import) for street precision"
             return result
         }
@@ -77,7 +81,8 @@ public final class StreetMatcher: @unchecked Sendable {
         guard distance <= Self.maximumDistanceKilometres else {
             result.steps.append("street-too-far")
             result.steps.append("locality-centre")
-            result.reason = "street \"\(street.names[0])\" lies \(Int(distance)) km from "
+            result.reason =
+                "street \"\(street.names[0])\" lies \(Int(distance)) km from "
                 + "\(place.label)"
             return result
         }
@@ -97,8 +102,10 @@ public final class StreetMatcher: @unchecked Sendable {
             result.longitude = address.longitude
             result.label = "\(address.number) \(street.names[0]), \(street.city)"
             result.referenceID = "address:\(address.id)"
-            result.steps.append(address.number == number ? "housenumber-exact"
-                                    : "housenumber-suffix-dropped")
+            result.steps.append(
+                address.number == number
+                    ? "housenumber-exact"
+                    : "housenumber-suffix-dropped")
         } else {
             result.steps.append("housenumber-dropped")
             result.reason = "house number \(number) not found in \(street.names[0])"
@@ -116,17 +123,20 @@ public final class StreetMatcher: @unchecked Sendable {
         var byID: [Int64: StreetEntry] = [:]
         var order: [Int64] = []
         // A failed read leaves the street unknown, which the answer then says.
-        _ = try? store.database.rows("""
+        _ = try? store.database.rows(
+            """
             SELECT s.id, n.name, s.latitude, s.longitude, s.city
             FROM street s JOIN street_name n ON n.street_id = s.id
             WHERE s.country = ? AND s.postcode = ?
-            """, country, postcode) { row in
+            """, country, postcode
+        ) { row in
             let id = row.int64(0)
             let name = row.text(1)
             if byID[id] == nil {
                 order.append(id)
-                byID[id] = StreetEntry(id: id, names: [], keys: [], latitude: row.double(2),
-                                       longitude: row.double(3), city: row.text(4))
+                byID[id] = StreetEntry(
+                    id: id, names: [], keys: [], latitude: row.double(2),
+                    longitude: row.double(3), city: row.text(4))
             }
             byID[id]?.names.append(name)
             byID[id]?.keys.append(NameKey(name).compact)
@@ -142,13 +152,18 @@ public final class StreetMatcher: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let digits = String(number.prefix { $0.isNumber })
-        let rows = (try? store.database.rows("""
-            SELECT id, number, latitude, longitude FROM address
-            WHERE street_id = ? AND (number = ? OR number = ? OR number LIKE ? || ' %')
-            """, street, number, digits, digits) {
-            (id: $0.int64(0), number: $0.text(1), latitude: $0.double(2),
-             longitude: $0.double(3))
-        }) ?? []
+        let rows =
+            (try? store.database.rows(
+                """
+                SELECT id, number, latitude, longitude FROM address
+                WHERE street_id = ? AND (number = ? OR number = ? OR number LIKE ? || ' %')
+                """, street, number, digits, digits
+            ) {
+                (
+                    id: $0.int64(0), number: $0.text(1), latitude: $0.double(2),
+                    longitude: $0.double(3)
+                )
+            }) ?? []
         return rows.first { $0.number.lowercased() == number.lowercased() }
             ?? rows.first { $0.number == digits } ?? rows.first
     }
@@ -162,7 +177,8 @@ enum Geo {
         let radians = Double.pi / 180
         let dLat = (lat2 - lat1) * radians
         let dLon = (lon2 - lon1) * radians
-        let a = sin(dLat / 2) * sin(dLat / 2)
+        let a =
+            sin(dLat / 2) * sin(dLat / 2)
             + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
         return 6371 * 2 * atan2(sqrt(a), sqrt(1 - a))
     }

@@ -94,12 +94,14 @@ enum GazetteerInfoCommand: Command {
         if !summary.imports.isEmpty {
             lines.append("Imports:")
             for item in summary.imports {
-                lines.append("  \(item.date)  \(item.format)  \(item.file): \(item.streets) "
-                    + "streets, \(item.addresses) addresses")
+                lines.append(
+                    "  \(item.date)  \(item.format)  \(item.file): \(item.streets) "
+                        + "streets, \(item.addresses) addresses")
             }
         }
-        lines.append("Data: GeoNames (CC BY 4.0) and Statbel (CC BY 4.0); see the attribution "
-            + "shipped with Glaneur.")
+        lines.append(
+            "Data: GeoNames (CC BY 4.0) and Statbel (CC BY 4.0); see the attribution "
+                + "shipped with Glaneur.")
         print(lines.joined(separator: "\n"))
         return .success
     }

@@ -30,29 +30,39 @@ enum GeocodeCommand: Command {
         without asking twice. An online answer replaces the offline one only when it is
         more precise, lies in the address's country and near its locality.
         """
-    static let options: [OptionDefinition] = [
-        .value("-o", "--output", name: "FILE", help: "Write the table here (default: stdout)."),
-        .value("--explain", name: "ADDRESS",
-            help: "Geocode one address and show the candidates and the reasoning."),
-        .value("--gazetteer", name: "FILE",
-            help: "The gazetteer store (default: $GLANEUR_GAZETTEER or "
-                + "~/.cache/glaneur/gazetteer.sqlite)."),
-        .value("--threads", name: "N", help: "Threads to geocode with (default: all cores)."),
-        .value("--online", name: "PROVIDERS",
-            help: "Ask web geocoders for what the gazetteer cannot place: ban, nominatim, "
-                + "photon (comma-separated, in order)."),
-        .value("--ban-url", name: "URL",
-            help: "BAN/addok base URL (default: https://api-adresse.data.gouv.fr)."),
-        .value("--nominatim-url", name: "URL",
-            help: "Nominatim base URL (default: https://nominatim.openstreetmap.org)."),
-        .value("--photon-url", name: "URL",
-            help: "Photon base URL (default: https://photon.komoot.io)."),
-        .value("--rate", name: "N", help: "Requests per second to each provider "
-            + "(default: BAN 50, Nominatim 1, Photon 5)."),
-        .value("--user-agent", name: "TEXT",
-            help: "User-Agent sent to web geocoders (Nominatim requires a real one)."),
-        .value("--cache", name: "FILE", help: "Cache of online answers (SQLite)."),
-    ] + InputOptions.definitions
+    static let options: [OptionDefinition] =
+        [
+            .value("-o", "--output", name: "FILE", help: "Write the table here (default: stdout)."),
+            .value(
+                "--explain", name: "ADDRESS",
+                help: "Geocode one address and show the candidates and the reasoning."),
+            .value(
+                "--gazetteer", name: "FILE",
+                help: "The gazetteer store (default: $GLANEUR_GAZETTEER or "
+                    + "~/.cache/glaneur/gazetteer.sqlite)."),
+            .value("--threads", name: "N", help: "Threads to geocode with (default: all cores)."),
+            .value(
+                "--online", name: "PROVIDERS",
+                help: "Ask web geocoders for what the gazetteer cannot place: ban, nominatim, "
+                    + "photon (comma-separated, in order)."),
+            .value(
+                "--ban-url", name: "URL",
+                help: "BAN/addok base URL (default: https://api-adresse.data.gouv.fr)."),
+            .value(
+                "--nominatim-url", name: "URL",
+                help: "Nominatim base URL (default: https://nominatim.openstreetmap.org)."),
+            .value(
+                "--photon-url", name: "URL",
+                help: "Photon base URL (default: https://photon.komoot.io)."),
+            .value(
+                "--rate", name: "N",
+                help: "Requests per second to each provider "
+                    + "(default: BAN 50, Nominatim 1, Photon 5)."),
+            .value(
+                "--user-agent", name: "TEXT",
+                help: "User-Agent sent to web geocoders (Nominatim requires a real one)."),
+            .value("--cache", name: "FILE", help: "Cache of online answers (SQLite)."),
+        ] + InputOptions.definitions
 
     static let resultColumns = [
         "latitude", "longitude", "precision", "score", "gap", "match_label", "match_id",
@@ -80,15 +90,17 @@ enum GeocodeCommand: Command {
         }
 
         guard arguments.positionals.count == 1 else {
-            throw UsageError(arguments.positionals.isEmpty
-                ? "missing IN.csv (or --explain \"ADDRESS\")" : "geocode takes one input file")
+            throw UsageError(
+                arguments.positionals.isEmpty
+                    ? "missing IN.csv (or --explain \"ADDRESS\")" : "geocode takes one input file")
         }
-        let threads = try arguments.value("--threads").map { text throws(UsageError) in
-            guard let count = Int(text), count >= 1 else {
-                throw UsageError("--threads takes a whole number from 1, not '\(text)'")
-            }
-            return count
-        } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads =
+            try arguments.value("--threads").map { text throws(UsageError) in
+                guard let count = Int(text), count >= 1 else {
+                    throw UsageError("--threads takes a whole number from 1, not '\(text)'")
+                }
+                return count
+            } ?? ProcessInfo.processInfo.activeProcessorCount
 
         let online = try onlineGeocoders(arguments)
         // Read every row first: geocoding runs on all cores over the whole table.
@@ -98,7 +110,8 @@ enum GeocodeCommand: Command {
         let geocoder = try openGeocoder(arguments, context: context)
 
         let started = Date()
-        let results = online.isEmpty
+        let results =
+            online.isEmpty
             ? geocoder.geocode(table.queries, threads: threads)
             : CascadeGeocoder(offline: geocoder, online: online)
                 .geocode(table.queries, threads: threads)
@@ -228,13 +241,15 @@ struct InputTable {
                 // JSON records may carry keys the first ones lacked: they get columns too.
                 var cells = [String](repeating: "", count: table.columns.count)
                 for field in record.sourceFields {
-                    let index = columnIndex[field.name] ?? {
-                        table.columns.append(field.name)
-                        columnIndex[field.name] = table.columns.count - 1
-                        for row in table.rows.indices { table.rows[row].append("") }
-                        cells.append("")
-                        return table.columns.count - 1
-                    }()
+                    let index =
+                        columnIndex[field.name]
+                        ?? {
+                            table.columns.append(field.name)
+                            columnIndex[field.name] = table.columns.count - 1
+                            for row in table.rows.indices { table.rows[row].append("") }
+                            cells.append("")
+                            return table.columns.count - 1
+                        }()
                     cells[index] = field.value.strings.joined(separator: "|")
                 }
                 table.rows.append(cells)
@@ -245,8 +260,9 @@ struct InputTable {
                 var cells = [String](repeating: "", count: table.columns.count)
                 var query = AddressQuery()
                 if reject.code == .missingName, let dialect = reader.description.dialect {
-                    let raw = splitRow(reject.raw, delimiter: dialect.delimiter,
-                                       quote: dialect.quote)
+                    let raw = splitRow(
+                        reject.raw, delimiter: dialect.delimiter,
+                        quote: dialect.quote)
                     for (index, cell) in raw.enumerated() where index < cells.count {
                         cells[index] = cell
                     }
@@ -334,9 +350,10 @@ enum Explanation {
         if !result.candidates.isEmpty {
             lines.append("Candidates:")
             for (rank, candidate) in result.candidates.enumerated() {
-                let postcode = candidate.postcodeAgreement.map {
-                    String(format: "postcode %.2f", $0)
-                } ?? "no postcode"
+                let postcode =
+                    candidate.postcodeAgreement.map {
+                        String(format: "postcode %.2f", $0)
+                    } ?? "no postcode"
                 lines.append(
                     "  \(rank + 1). " + String(format: "%.3f", candidate.score)
                         + "  \(candidate.label) (\(candidate.country), "

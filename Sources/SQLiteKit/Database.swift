@@ -84,8 +84,9 @@ public final class Database {
         guard code == SQLITE_OK else {
             let text = message.map { String(cString: $0) }
             sqlite3_free(message)
-            throw DatabaseError(extendedResultCode: sqlite3_extended_errcode(handle),
-                                message: text, sql: sql)
+            throw DatabaseError(
+                extendedResultCode: sqlite3_extended_errcode(handle),
+                message: text, sql: sql)
         }
     }
 
@@ -191,14 +192,16 @@ public final class Database {
         let tracer = Tracer(body)
         self.tracer = tracer
         let context = Unmanaged.passUnretained(tracer).toOpaque()
-        sqlite3_trace_v2(handle, UInt32(SQLITE_TRACE_STMT), { _, context, statement, _ in
-            guard let context, let statement else { return 0 }
-            let tracer = Unmanaged<Tracer>.fromOpaque(context).takeUnretainedValue()
-            if let sql = sqlite3_sql(OpaquePointer(statement)) {
-                tracer.body(String(cString: sql))
-            }
-            return 0
-        }, context)
+        sqlite3_trace_v2(
+            handle, UInt32(SQLITE_TRACE_STMT),
+            { _, context, statement, _ in
+                guard let context, let statement else { return 0 }
+                let tracer = Unmanaged<Tracer>.fromOpaque(context).takeUnretainedValue()
+                if let sql = sqlite3_sql(OpaquePointer(statement)) {
+                    tracer.body(String(cString: sql))
+                }
+                return 0
+            }, context)
     }
 
     /// Keeps the trace closure alive for as long as SQLite may call it.

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Geocode
 import Testing
+
+@testable import Geocode
 
 @Suite struct AddressImporterTests {
     /// A geocoder over a private store with one address file imported.
@@ -48,11 +49,13 @@ import Testing
         #expect(summary.skipped["box"] == 1)
         #expect(summary.skipped["retired"] == 1)
 
-        let french = geocoder.geocode(AddressQuery(
-            street: "Chée de Mons 475", postcode: "1070", locality: "Anderlecht"))
-        let dutch = geocoder.geocode(AddressQuery(
-            street: "Bergense Steenweg", houseNumber: "475", postcode: "1070",
-            locality: "Anderlecht"))
+        let french = geocoder.geocode(
+            AddressQuery(
+                street: "Chée de Mons 475", postcode: "1070", locality: "Anderlecht"))
+        let dutch = geocoder.geocode(
+            AddressQuery(
+                street: "Bergense Steenweg", houseNumber: "475", postcode: "1070",
+                locality: "Anderlecht"))
         #expect(french.precision == .housenumber, "\(french.steps)")
         #expect(dutch.precision == .housenumber, "\(dutch.steps)")
         #expect(french.referenceID == dutch.referenceID)

@@ -1,5 +1,6 @@
-@testable import Geocode
 import Testing
+
+@testable import Geocode
 
 @Suite struct NameKeyTests {
     @Test(arguments: [
@@ -47,11 +48,14 @@ import Testing
         #expect(read.country == country)
     }
 
-    @Test(arguments: [("59000", ["59000"], 1.0), ("59001", ["59000"], 0.6),
-                      ("59830", ["59000"], 0.35), ("62000", ["59000"], 0.0)])
+    @Test(arguments: [
+        ("59000", ["59000"], 1.0), ("59001", ["59000"], 0.6),
+        ("59830", ["59000"], 0.35), ("62000", ["59000"], 0.0),
+    ])
     func postcodeAgreement(query: String, codes: [String], expected: Double) throws {
         let code = try #require(PostcodeCode.make(query))
-        #expect(PostcodeCode.agreement(code, with: codes.compactMap(PostcodeCode.make))
+        #expect(
+            PostcodeCode.agreement(code, with: codes.compactMap(PostcodeCode.make))
                 == expected)
     }
 }

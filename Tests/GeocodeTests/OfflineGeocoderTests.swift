@@ -1,5 +1,6 @@
-@testable import Geocode
 import Testing
+
+@testable import Geocode
 
 @Suite struct OfflineGeocoderTests {
     let geocoder = SharedGazetteer.geocoder
@@ -8,14 +9,14 @@ import Testing
     @Test(arguments: [
         ("59000", "Lille", "2998324"),
         ("59000", "LILLE CEDEX", "2998324"),
-        ("8600", "Dixmude", "2799369"),           // French exonym of Diksmuide
-        ("4000", "Luik", "2792413"),              // Dutch exonym of Liège
-        ("1050", "Elsene", "BE-NIS-21009"),       // Ixelles, a Brussels postcode shared
+        ("8600", "Dixmude", "2799369"),  // French exonym of Diksmuide
+        ("4000", "Luik", "2792413"),  // Dutch exonym of Liège
+        ("1050", "Elsene", "BE-NIS-21009"),  // Ixelles, a Brussels postcode shared
         ("1050", "Ixelles", "BE-NIS-21009"),
         ("13210", "St Remy de Provence", "2977214"),
         ("2870", "Puurs-Sint-Amandss", "BE-NIS-12041"),  // typo
-        ("1000", "Bruxels", "2800866"),           // typo
-        ("59001", "Lille", "2998324"),            // postcode one digit off
+        ("1000", "Bruxels", "2800866"),  // typo
+        ("59001", "Lille", "2998324"),  // postcode one digit off
         ("", "Bourg en Bresse", "3031009"),
     ])
     func structuredLocalities(postcode: String, locality: String, id: String) {
@@ -90,8 +91,9 @@ import Testing
             AddressQuery(postcode: "59000", locality: "Lille"),
             AddressQuery(postcode: "5000", locality: "Namur"),
         ]
-        let results = geocoder.geocode(Array(repeating: queries, count: 300).flatMap { $0 },
-                                       threads: 2)
+        let results = geocoder.geocode(
+            Array(repeating: queries, count: 300).flatMap { $0 },
+            threads: 2)
         #expect(results.count == 600)
         #expect(results[0].localityID == "2998324")
         #expect(results[599].localityID == "2790471")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Geocode
 import Testing
+
+@testable import Geocode
 
 extension Tag {
     /// Needs a real addok server on 127.0.0.1, started by the test setup: set
@@ -32,9 +33,10 @@ extension Tag {
         let answer = try #require(provider.parse(Array(body.utf8)))
         #expect(answer.precision == .housenumber)
         #expect(answer.referenceID == "node:42")
-        let url = provider.url(for: OnlineQuery(
-            text: "", street: "Rue de Fer", houseNumber: "1", postcode: "5000",
-            locality: "Namur", country: "BE"))
+        let url = provider.url(
+            for: OnlineQuery(
+                text: "", street: "Rue de Fer", houseNumber: "1", postcode: "5000",
+                locality: "Namur", country: "BE"))
         #expect(url.hasPrefix("http://127.0.0.1:9/search?"))
         #expect(url.contains("street=1%20Rue%20de%20Fer"))
         #expect(url.contains("postalcode=5000"))
@@ -53,8 +55,9 @@ extension Tag {
 
     @Test func cacheKeepsAnswersAndKnownMisses() throws {
         let cache = try GeocodeCache(path: ":memory:")
-        let answer = OnlineAnswer(latitude: 1, longitude: 2, precision: .street, score: 0.8,
-                                  label: "Rue X", referenceID: "x")
+        let answer = OnlineAnswer(
+            latitude: 1, longitude: 2, precision: .street, score: 0.8,
+            label: "Rue X", referenceID: "x")
         cache.store(provider: "ban", key: "a", answer: answer)
         cache.store(provider: "ban", key: "b", answer: nil)
         #expect(cache.lookup(provider: "ban", key: "a") == .some(answer))
@@ -91,8 +94,11 @@ extension Tag {
         #expect(!result.steps.contains { $0.hasPrefix("ban") })
     }
 
-    @Test(.tags(.addok), .enabled(if: ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"]
-                                  != nil))
+    @Test(
+        .tags(.addok),
+        .enabled(
+            if: ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"]
+                != nil))
     func realAddokServerImprovesAndCachesAnswers() throws {
         let url = try #require(ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"])
         let folder = FileManager.default.temporaryDirectory
@@ -100,8 +106,9 @@ extension Tag {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let cachePath = folder.appendingPathComponent("cache.sqlite").path
-        let online = OnlineGeocoder(provider: BANProvider(baseURL: url),
-                                    cache: try GeocodeCache(path: cachePath))
+        let online = OnlineGeocoder(
+            provider: BANProvider(baseURL: url),
+            cache: try GeocodeCache(path: cachePath))
         let cascade = CascadeGeocoder(offline: SharedGazetteer.geocoder, online: [online])
 
         let query = AddressQuery(freeText: "12 r. du Moulin 59000 Lille")
@@ -115,8 +122,11 @@ extension Tag {
         // A second run (a resumed batch) asks nothing again.
         let again = CascadeGeocoder(
             offline: SharedGazetteer.geocoder,
-            online: [OnlineGeocoder(provider: BANProvider(baseURL: "http://127.0.0.1:9"),
-                                    cache: try GeocodeCache(path: cachePath))])
+            online: [
+                OnlineGeocoder(
+                    provider: BANProvider(baseURL: "http://127.0.0.1:9"),
+                    cache: try GeocodeCache(path: cachePath))
+            ])
         let second = again.geocode(query)
         #expect(second.steps.last == "ban-cached")
         #expect(second.latitude == first.latitude)
@@ -126,7 +136,7 @@ extension Tag {
 @Suite struct BANBatchTests {
     @Test func batchRequestNamesItsColumnsAndQuotesCells() {
         let (body, contentType) = BANProvider(baseURL: "http://127.0.0.1:9").batchRequest([
-            OnlineQuery(text: "12 rue du \"Moulin\", Lille", postcode: "59000", cityCode: "59350"),
+            OnlineQuery(text: "12 rue du \"Moulin\", Lille", postcode: "59000", cityCode: "59350")
         ])
         let text = String(decoding: body, as: UTF8.self)
         #expect(contentType.hasPrefix("multipart/form-data; boundary="))
@@ -148,19 +158,24 @@ extension Tag {
         #expect(answers[1]?.referenceID == "59512_0420_00045")
     }
 
-    @Test(.tags(.addok), .enabled(if: ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"]
-                                  != nil))
+    @Test(
+        .tags(.addok),
+        .enabled(
+            if: ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"]
+                != nil))
     func realAddokBatchEndpoint() throws {
         let url = try #require(ProcessInfo.processInfo.environment["GLANEUR_ADDOK_URL"])
-        let online = OnlineGeocoder(provider: BANProvider(baseURL: url),
-                                    cache: try GeocodeCache(path: ":memory:"))
+        let online = OnlineGeocoder(
+            provider: BANProvider(baseURL: url),
+            cache: try GeocodeCache(path: ":memory:"))
         let replies = try online.answers([
             OnlineQuery(text: "45 Grande Rue 59100 Roubaix"),
             OnlineQuery(text: "12 rue du Moulin 59000 Lille", cityCode: "59350"),
         ])
         #expect(replies.map(\.answer?.referenceID) == ["59512_0420_00045", "59350_5520_00012"])
         #expect(replies.allSatisfy { !$0.cached })
-        #expect(try online.answers([OnlineQuery(text: "45 Grande Rue 59100 Roubaix")])
-                    .first?.cached == true)
+        #expect(
+            try online.answers([OnlineQuery(text: "45 Grande Rue 59100 Roubaix")])
+                .first?.cached == true)
     }
 }

@@ -22,9 +22,10 @@ import Testing
         try database.execute(
             "INSERT INTO t VALUES (?, ?, ?, ?, ?)",
             7, 2.5, "Wavre", [UInt8](arrayLiteral: 9), optional)
-        let row = try #require(try database.firstRow("SELECT * FROM t") {
-            ($0.int(0), $0.double(1), $0.text(2), $0.blob(3), $0.optionalText(4), $0.isNull(4))
-        })
+        let row = try #require(
+            try database.firstRow("SELECT * FROM t") {
+                ($0.int(0), $0.double(1), $0.text(2), $0.blob(3), $0.optionalText(4), $0.isNull(4))
+            })
         #expect(row.0 == 7)
         #expect(row.1 == 2.5)
         #expect(row.2 == "Wavre")

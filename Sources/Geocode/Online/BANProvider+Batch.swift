@@ -22,7 +22,8 @@ extension BANProvider {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
             body += "\(value)\r\n"
         }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"data\"; "
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"data\"; "
             + "filename=\"queries.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n"
         body += "--\(boundary)--\r\n"
         return (Array(body.utf8), "multipart/form-data; boundary=\(boundary)")
@@ -41,12 +42,13 @@ extension BANProvider {
             guard let index = Int(cells.field(row)), index < count,
                 let lat = Double(cells.field(latitude)), let lon = Double(cells.field(longitude))
             else { continue }
-            let precision: Precision = switch cells.field(type) {
-            case "housenumber": .housenumber
-            case "street": .street
-            case "locality", "municipality": .locality
-            default: .none
-            }
+            let precision: Precision =
+                switch cells.field(type) {
+                case "housenumber": .housenumber
+                case "street": .street
+                case "locality", "municipality": .locality
+                default: .none
+                }
             answers[index] = OnlineAnswer(
                 latitude: lat, longitude: lon, precision: precision,
                 score: Double(cells.field(score)) ?? 0, label: cells.field(label),
@@ -80,12 +82,14 @@ extension OnlineGeocoder {
         for start in stride(from: 0, to: missing.count, by: batchSize) {
             let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
             let (body, contentType) = ban.batchRequest(chunk.map { queries[$0] })
-            let response = try send(url: ban.batchURL, body: body,
-                                    contentType: contentType)
+            let response = try send(
+                url: ban.batchURL, body: body,
+                contentType: contentType)
             let answers = ban.parseBatch(response.body, count: chunk.count)
             for (position, index) in chunk.enumerated() {
-                cache.store(provider: provider.name, key: queries[index].cacheKey,
-                            answer: answers[position])
+                cache.store(
+                    provider: provider.name, key: queries[index].cacheKey,
+                    answer: answers[position])
                 results[index] = (answers[position], false)
             }
         }

@@ -14,9 +14,10 @@ public final class CascadeGeocoder: Sendable {
     /// From this many rows to ask, the BAN batch endpoint is used.
     static let batchThreshold = 20
 
-    public init(offline: OfflineGeocoder, online: [OnlineGeocoder],
-                sufficientPrecision: Precision = .housenumber)
-    {
+    public init(
+        offline: OfflineGeocoder, online: [OnlineGeocoder],
+        sufficientPrecision: Precision = .housenumber
+    ) {
         self.offline = offline
         self.online = online
         self.sufficientPrecision = sufficientPrecision
@@ -64,7 +65,8 @@ public final class CascadeGeocoder: Sendable {
     func needsOnline(_ query: AddressQuery, _ result: GeocodeResult) -> Bool {
         guard !query.isEmpty else { return false }
         let prepared = PreparedQuery(query.effective)
-        let possible: Precision = prepared.houseNumber != nil && prepared.street != nil
+        let possible: Precision =
+            prepared.houseNumber != nil && prepared.street != nil
             ? .housenumber : prepared.street != nil ? .street : .locality
         return result.precision < min(possible, sufficientPrecision)
     }
@@ -109,12 +111,14 @@ public final class CascadeGeocoder: Sendable {
     }
 
     /// Why an online answer cannot be right, or nil when it passes.
-    private func sanityProblem(_ answer: OnlineAnswer, offline: GeocodeResult,
-                               query: OnlineQuery) -> String?
-    {
+    private func sanityProblem(
+        _ answer: OnlineAnswer, offline: GeocodeResult,
+        query: OnlineQuery
+    ) -> String? {
         if let country = query.country,
-            !Geo.isInside(country: country, latitude: answer.latitude,
-                          longitude: answer.longitude)
+            !Geo.isInside(
+                country: country, latitude: answer.latitude,
+                longitude: answer.longitude)
         {
             return "the point lies outside \(country)"
         }
@@ -136,7 +140,8 @@ public final class CascadeGeocoder: Sendable {
     {
         let query = query.effective
         let prepared = PreparedQuery(query)
-        let place = result.precision >= .locality
+        let place =
+            result.precision >= .locality
             ? offline.index.place(id: result.localityID ?? "") : nil
         let locality = place?.label ?? prepared.localityTexts.first
         let street = prepared.street.map { street in
@@ -144,7 +149,8 @@ public final class CascadeGeocoder: Sendable {
         }
         // The parsed form, number first: the BAN engine reads a number as a house number
         // only before the street ("45 Grande Rue", not "Grande Rue 45").
-        let text = street != nil || query.freeText == nil
+        let text =
+            street != nil || query.freeText == nil
             ? [street, prepared.postcode, locality].compactMap { $0 }.joined(separator: " ")
             : query.freeText ?? ""
         return OnlineQuery(

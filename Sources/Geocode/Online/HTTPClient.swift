@@ -66,8 +66,9 @@ public enum HTTPClient {
             guard let data, let context else { return 0 }
             let collector = Unmanaged<Collector>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length),
-                              as: UTF8.self)
+            let line = String(
+                decoding: UnsafeRawBufferPointer(start: data, count: length),
+                as: UTF8.self)
             if line.lowercased().hasPrefix("retry-after:") {
                 let value = line.dropFirst("retry-after:".count)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -98,8 +99,9 @@ public enum HTTPClient {
         }
         var status = 0
         glaneur_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, body: collector.body,
-                            retryAfter: collector.retryAfter)
+        return HTTPResponse(
+            status: status, body: collector.body,
+            retryAfter: collector.retryAfter)
     }
 
     /// Percent-encodes a query parameter value.

@@ -67,8 +67,10 @@ public final class OnlineGeocoder: @unchecked Sendable {
                 return response
             case 429, 502, 503, 504:
                 guard attempt < maximumAttempts else {
-                    throw HTTPError(url: url, message: "HTTP \(response.status) after "
-                                    + "\(attempt) attempts; try again later")
+                    throw HTTPError(
+                        url: url,
+                        message: "HTTP \(response.status) after "
+                            + "\(attempt) attempts; try again later")
                 }
                 Thread.sleep(forTimeInterval: response.retryAfter ?? delay)
                 delay *= 2
@@ -120,7 +122,8 @@ public final class GeocodeCache: @unchecked Sendable {
         }
         database = try Database(path: path, busyTimeout: 30)
         if path != ":memory:" { try database.setJournalMode(.wal) }
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE IF NOT EXISTS answer(
                 provider TEXT NOT NULL, query_key TEXT NOT NULL, found INTEGER NOT NULL,
                 latitude REAL, longitude REAL, precision TEXT, score REAL, label TEXT,
@@ -134,10 +137,12 @@ public final class GeocodeCache: @unchecked Sendable {
     func lookup(provider: String, key: String) -> OnlineAnswer?? {
         lock.lock()
         defer { lock.unlock() }
-        let row = try? database.firstRow("""
+        let row = try? database.firstRow(
+            """
             SELECT found, latitude, longitude, precision, score, label, reference_id
             FROM answer WHERE provider = ? AND query_key = ?
-            """, provider, key) { row -> OnlineAnswer? in
+            """, provider, key
+        ) { row -> OnlineAnswer? in
             guard row.int(0) == 1 else { return nil }
             return OnlineAnswer(
                 latitude: row.double(1), longitude: row.double(2),
@@ -151,7 +156,8 @@ public final class GeocodeCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         // A cache write that fails costs one request next time, nothing more.
-        try? database.execute("""
+        try? database.execute(
+            """
             INSERT OR REPLACE INTO answer(provider, query_key, found, latitude, longitude,
                 precision, score, label, reference_id, answered_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -164,8 +170,10 @@ public final class GeocodeCache: @unchecked Sendable {
     public func count(provider: String) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        return (try? database.firstRow(
-            "SELECT count(*) FROM answer WHERE provider = ?", provider) { $0.int(0) }) ?? 0
+        return
+            (try? database.firstRow(
+                "SELECT count(*) FROM answer WHERE provider = ?", provider
+            ) { $0.int(0) }) ?? 0
             ?? 0
     }
 }

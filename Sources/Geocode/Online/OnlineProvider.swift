@@ -28,8 +28,10 @@ public struct OnlineQuery: Sendable, Hashable {
     /// The cache key: the query's fields folded, so that case and accents do not make
     /// two requests.
     public var cacheKey: String {
-        [text, street ?? "", houseNumber ?? "", postcode ?? "", locality ?? "",
-         cityCode ?? "", country ?? ""].map(MatchKey.fold).joined(separator: "|")
+        [
+            text, street ?? "", houseNumber ?? "", postcode ?? "", locality ?? "",
+            cityCode ?? "", country ?? "",
+        ].map(MatchKey.fold).joined(separator: "|")
     }
 }
 
@@ -52,8 +54,10 @@ public struct BANProvider: OnlineProvider {
     public var minimumInterval: Double
 
     /// - parameter requestsPerSecond: the BAN API allows 50 per second per IP.
-    public init(baseURL: String = "https://api-adresse.data.gouv.fr",
-                requestsPerSecond: Double = 50) {
+    public init(
+        baseURL: String = "https://api-adresse.data.gouv.fr",
+        requestsPerSecond: Double = 50
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.minimumInterval = 1 / requestsPerSecond
     }
@@ -69,14 +73,16 @@ public struct BANProvider: OnlineProvider {
         guard let json = try? JSONParser.parse(body),
             case .array(let features)? = json["features"], let first = features.first
         else { return nil }
-        return GeoJSONFeature.answer(first, precision: { properties in
-            switch properties["type"]?.scalarText {
-            case "housenumber": .housenumber
-            case "street": .street
-            case "locality", "municipality": .locality
-            default: .none
-            }
-        }, score: { $0["score"]?.scalarText.flatMap(Double.init) ?? 0 })
+        return GeoJSONFeature.answer(
+            first,
+            precision: { properties in
+                switch properties["type"]?.scalarText {
+                case "housenumber": .housenumber
+                case "street": .street
+                case "locality", "municipality": .locality
+                default: .none
+                }
+            }, score: { $0["score"]?.scalarText.flatMap(Double.init) ?? 0 })
     }
 }
 
@@ -89,8 +95,10 @@ public struct NominatimProvider: OnlineProvider {
     /// The public instance allows one request a second.
     public var minimumInterval: Double
 
-    public init(baseURL: String = "https://nominatim.openstreetmap.org",
-                requestsPerSecond: Double = 1) {
+    public init(
+        baseURL: String = "https://nominatim.openstreetmap.org",
+        requestsPerSecond: Double = 1
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.minimumInterval = 1 / requestsPerSecond
     }
@@ -120,16 +128,18 @@ public struct NominatimProvider: OnlineProvider {
             let lat = first["lat"]?.scalarText.flatMap(Double.init),
             let lon = first["lon"]?.scalarText.flatMap(Double.init)
         else { return nil }
-        let precision: Precision = switch first["addresstype"]?.scalarText
-            ?? first["type"]?.scalarText
-        {
-        case "house", "building", "house_number": .housenumber
-        case "road", "street", "residential", "pedestrian": .street
-        case "city", "town", "village", "hamlet", "municipality", "suburb": .locality
-        case "postcode": .postcode
-        default: .locality
-        }
-        let id = (first["osm_type"]?.scalarText ?? "") + ":"
+        let precision: Precision =
+            switch first["addresstype"]?.scalarText
+                ?? first["type"]?.scalarText
+            {
+            case "house", "building", "house_number": .housenumber
+            case "road", "street", "residential", "pedestrian": .street
+            case "city", "town", "village", "hamlet", "municipality", "suburb": .locality
+            case "postcode": .postcode
+            default: .locality
+            }
+        let id =
+            (first["osm_type"]?.scalarText ?? "") + ":"
             + (first["osm_id"]?.scalarText ?? "")
         return OnlineAnswer(
             latitude: lat, longitude: lon, precision: precision,
@@ -159,14 +169,16 @@ public struct PhotonProvider: OnlineProvider {
         guard let json = try? JSONParser.parse(body),
             case .array(let features)? = json["features"], let first = features.first
         else { return nil }
-        return GeoJSONFeature.answer(first, precision: { properties in
-            switch properties["type"]?.scalarText {
-            case "house": .housenumber
-            case "street": .street
-            case "city", "district", "locality": .locality
-            default: .none
-            }
-        }, score: { _ in 0.7 })
+        return GeoJSONFeature.answer(
+            first,
+            precision: { properties in
+                switch properties["type"]?.scalarText {
+                case "house": .housenumber
+                case "street": .street
+                case "city", "district", "locality": .locality
+                default: .none
+                }
+            }, score: { _ in 0.7 })
     }
 }
 
@@ -183,7 +195,8 @@ enum GeoJSONFeature {
         else { return nil }
         let id = properties["id"]?.scalarText ?? properties["osm_id"]?.scalarText ?? ""
         let label = properties["label"]?.scalarText ?? properties["name"]?.scalarText ?? ""
-        return OnlineAnswer(latitude: lat, longitude: lon, precision: precision(properties),
-                            score: score(properties), label: label, referenceID: id)
+        return OnlineAnswer(
+            latitude: lat, longitude: lon, precision: precision(properties),
+            score: score(properties), label: label, referenceID: id)
     }
 }
