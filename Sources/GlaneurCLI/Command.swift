@@ -1,3 +1,4 @@
+import Foundation
 import GlaneurCore
 import Glibc
 
@@ -56,6 +57,17 @@ public struct CommandContext {
 
 /// Options every command accepts.
 enum CommonOptions {
+    /// The value of `--threads`: a whole number from 1, all cores by default.
+    static func threads(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+        guard let text = arguments.value("--threads") else {
+            return ProcessInfo.processInfo.activeProcessorCount
+        }
+        guard let count = Int(text), count >= 1 else {
+            throw UsageError("--threads takes a whole number from 1, not '\(text)'")
+        }
+        return count
+    }
+
     static let help = OptionDefinition.flag("-h", "--help", help: "Show help for this command.")
     static let quiet = OptionDefinition.flag(
         "-q", "--quiet", help: "Print nothing on standard error but errors.")

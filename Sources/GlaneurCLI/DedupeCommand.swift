@@ -75,7 +75,7 @@ enum DedupeCommand: Command {
         }
         guard !files.isEmpty else { throw UsageError("missing FILE (the lists to deduplicate)") }
         var options = Resolver.Options()
-        options.threads = try threads(arguments)
+        options.threads = try CommonOptions.threads(arguments)
         if let text = arguments.value("--threshold") {
             guard let value = Double(text), value > 0, value < 1 else {
                 throw UsageError("--threshold takes a probability between 0 and 1, not '\(text)'")
@@ -133,16 +133,6 @@ enum DedupeCommand: Command {
         return .success
     }
 
-    private static func threads(_ arguments: ParsedArguments) throws(UsageError) -> Int {
-        guard let text = arguments.value("--threads") else {
-            return ProcessInfo.processInfo.activeProcessorCount
-        }
-        guard let count = Int(text), count >= 1 else {
-            throw UsageError("--threads takes a whole number from 1, not '\(text)'")
-        }
-        return count
-    }
-
     private static func reviewPath(_ arguments: ParsedArguments) -> String? {
         if let path = arguments.value("--review") { return path }
         guard let output = arguments.value("--output"), output != "-" else { return nil }
@@ -163,7 +153,7 @@ enum DedupeCommand: Command {
             }
             return code
         }
-        let threads = try threads(arguments)
+        let threads = try CommonOptions.threads(arguments)
         let started = monotonicSeconds()
 
         // The files are read, and the gazetteer opened, side by side: each is one thread's
@@ -209,10 +199,11 @@ enum DedupeCommand: Command {
 
         // Normalise on all cores, each thread with its own cache.
         let normalizer = Normalizer(options: Normalizer.Options(defaultCountry: country))
+        let records = raw
         let normalised =
-            parallelChunks(raw.count, threads: threads) { range in
+            parallelChunks(records.count, threads: threads) { range in
                 let cache = NormalizationCache()
-                return range.map { normalizer.normalize(raw[$0], cache: cache) }
+                return range.map { normalizer.normalize(records[$0], cache: cache) }
             } + normalisedInput
         let normalisedAt = monotonicSeconds()
 
@@ -294,23 +285,6 @@ enum DedupeCommand: Command {
     }
 
     /// `work` over contiguous ranges of 0..<count on all threads, results in order.
-    static func parallelChunks<Item>(
-        _ count: Int, threads: Int, _ work: (Range<Int>) -> [Item]
-    ) -> [Item] {
-        guard count > 0 else { return [] }
-        let parts = max(1, min(threads * 4, count / 128 + 1))
-        var results = [[Item]](repeating: [], count: parts)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each part writes only its own slot.
-            nonisolated(unsafe) let output = buffer
-            nonisolated(unsafe) let work = work
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                output[part] = work((count * part / parts)..<(count * (part + 1) / parts))
-            }
-        }
-        return results.flatMap { $0 }
-    }
-
     // MARK: - Output
 
     static func writeClusters(_ resolution: Resolution, corpus: Corpus, path: String) throws {

@@ -94,13 +94,7 @@ enum GeocodeCommand: Command {
                 arguments.positionals.isEmpty
                     ? "missing IN.csv (or --explain \"ADDRESS\")" : "geocode takes one input file")
         }
-        let threads =
-            try arguments.value("--threads").map { text throws(UsageError) in
-                guard let count = Int(text), count >= 1 else {
-                    throw UsageError("--threads takes a whole number from 1, not '\(text)'")
-                }
-                return count
-            } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try CommonOptions.threads(arguments)
 
         let online = try onlineGeocoders(arguments)
         // Read every row first: geocoding runs on all cores over the whole table.

@@ -32,13 +32,7 @@ enum NormalizeCommand: Command {
                 arguments.positionals.isEmpty
                     ? "missing IN.ndjson" : "normalize takes one input file")
         }
-        let threads =
-            try arguments.value("--threads").map { text throws(UsageError) in
-                guard let count = Int(text), count >= 1 else {
-                    throw UsageError("--threads takes a whole number from 1, not '\(text)'")
-                }
-                return count
-            } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try CommonOptions.threads(arguments)
         let country = try arguments.value("--country").map { text throws(UsageError) in
             guard let code = Country.code(for: text) else {
                 throw UsageError("--country takes a country code such as BE or FR, not '\(text)'")
