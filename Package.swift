@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Normalize", dependencies: ["GlaneurCore", "CICU", "CPhoneNumber"]),
         .target(
             name: "Geocode",
-            dependencies: ["GlaneurCore", "SQLiteKit", "CCurl", "Normalize"],
+            dependencies: ["GlaneurCore", "SQLiteKit", "CCurl", "Normalize", "Ingest"],
             // GeoNames and Statbel reference data, with its licence and attribution.
             resources: [.copy("Resources/gazetteer")]
         ),

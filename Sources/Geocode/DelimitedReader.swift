@@ -1,71 +1,34 @@
+import Ingest
+
 /// Reads the delimited text files of reference data: the shipped gazetteer and the
-/// official address files (BAN, BeST, the Swiss building directory).
+/// official address files (BAN, BeST, the Swiss building directory), as rows of strings.
 ///
-/// These files are well-formed UTF-8 with a header; fields may be quoted with `"` and then
-/// hold delimiters, doubled quotes and line breaks. Partner files, which are not
-/// well-formed, go through the ingest stage's reader instead.
+/// These files are well-formed UTF-8 with a header, so the ingest stage's CSV parser is
+/// used bare: no dialect or encoding detection, no header mapping, no records.
 struct DelimitedReader {
-    private let bytes: [UInt8]
-    private let delimiter: UInt8
-    private var position = 0
+    private let parser: CSVParser<MemorySource>
     /// The 1-based line where the last row returned started.
     private(set) var line = 0
-    private var nextLine = 1
 
     init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
         // A UTF-8 byte order mark is not part of the first column's name.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            self.bytes = Array(bytes.dropFirst(3))
-        } else {
-            self.bytes = bytes
-        }
-        self.delimiter = delimiter
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        parser = CSVParser(source: MemorySource(body), delimiter: delimiter)
     }
 
-    /// The next row's fields, or nil at the end of the file.
+    /// The next row's fields, or nil at the end of the file. A quote that is never
+    /// closed gives its line as a single field, which no importer takes for a row.
     mutating func nextRow() -> [String]? {
-        guard position < bytes.count else { return nil }
-        line = nextLine
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        position += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if byte == 0x0A { nextLine += 1 }
-                    field.append(byte)
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\"") where field.isEmpty:
-                quoted = true
-            case delimiter:
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-            case 0x0A:
-                nextLine += 1
-                fields.append(String(decoding: trimCR(field), as: UTF8.self))
-                return fields
-            default:
-                field.append(byte)
-            }
+        // A memory source cannot fail to read.
+        guard let row = try? parser.nextRow() else { return nil }
+        switch row {
+        case .cells(let cells):
+            line = cells.line
+            return (0..<cells.count).map { String(decoding: cells[$0], as: UTF8.self) }
+        case .brokenQuote(let number, let raw, _):
+            line = number
+            return [String(decoding: raw, as: UTF8.self)]
         }
-        fields.append(String(decoding: trimCR(field), as: UTF8.self))
-        return fields
-    }
-
-    private func trimCR(_ field: [UInt8]) -> ArraySlice<UInt8> {
-        field.last == 0x0D ? field.dropLast() : field[...]
     }
 }
 
