@@ -97,7 +97,11 @@ public struct PipelineRunner {
             pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
             inputs: inputs, rejects: outcome.rejects)
         assemble(prepared, clusters: resolution.clusters, into: &run, outcome: &outcome)
-        let store = try openMapStore(database ?? resolvedTarget(), create: true)
+        let target = database ?? resolvedTarget()
+        // A dry run against a map that does not exist yet compares with an empty map in
+        // memory: creating the file, even empty, would be a write.
+        let isNewFile = !target.contains("://") && !FileManager.default.fileExists(atPath: target)
+        let store = try openMapStore(dryRun && isNewFile ? ":memory:" : target, create: true)
         outcome.report = try store.load(run, dryRun: dryRun)
         outcome.timings.append(("load", clock.lap()))
         outcome.records = prepared.count

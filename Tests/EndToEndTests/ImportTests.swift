@@ -38,6 +38,7 @@ struct ImportTests {
         #expect(result.status == 0)
         #expect(result.standardError.contains("dry run, nothing written"))
         #expect(Self.count("new", in: result.standardError) ?? 0 > 0)
+        #expect(!FileManager.default.fileExists(atPath: database))
     }
 
     @Test func aBrokenPipelineIsRefusedBeforeAnythingRuns() throws {
