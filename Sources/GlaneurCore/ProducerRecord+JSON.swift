@@ -71,6 +71,36 @@ extension ProducerRecord {
         guard case .object(let members) = json else {
             throw RecordDecodingError(message: "a record must be a JSON object")
         }
+        let provenance = try Provenance(json: json)
+        self.init(provenance: provenance)
+
+        for member in members {
+            guard let field = Field(rawValue: member.key) else { continue }
+            switch member.value {
+            case .array(let items): setValues(items.compactMap(\.scalarText), for: field)
+            case .null: break
+            default: if let text = member.value.scalarText { setValues([text], for: field) }
+            }
+        }
+
+        sourceFields = SourceField.list(json["fields"])
+
+        if case .array(let items) = json["warnings"] {
+            warnings = items.map { item in
+                RecordWarning(
+                    code: item["code"]?.scalarText ?? "",
+                    column: item["column"]?.scalarText,
+                    message: item["message"]?.scalarText ?? ""
+                )
+            }
+        }
+    }
+}
+
+extension Provenance {
+    /// Reads `source`, `file`, `row` and `line` from a record's NDJSON form (a raw or a
+    /// normalised record: both carry them at the top level).
+    public init(json: JSONValue) throws(RecordDecodingError) {
         func text(_ key: String) throws(RecordDecodingError) -> String {
             guard let value = json[key]?.scalarText else {
                 throw RecordDecodingError(message: "missing \"\(key)\"")
@@ -83,43 +113,24 @@ extension ProducerRecord {
             }
             return value
         }
+        self.init(
+            source: try text("source"), file: try text("file"), row: try integer("row"),
+            line: try integer("line"))
+    }
+}
 
-        let provenance = Provenance(
-            source: try text("source"),
-            file: try text("file"),
-            row: try integer("row"),
-            line: try integer("line")
-        )
-        self.init(provenance: provenance)
-
-        for member in members {
-            guard let field = Field(rawValue: member.key) else { continue }
+extension SourceField {
+    /// The `fields` object of a record's NDJSON form, in order; nothing for a missing or
+    /// malformed member.
+    public static func list(_ json: JSONValue?) -> [SourceField] {
+        guard case .object(let fields)? = json else { return [] }
+        return fields.map { member in
             switch member.value {
-            case .array(let items): setValues(items.compactMap(\.scalarText), for: field)
-            case .null: break
-            default: if let text = member.value.scalarText { setValues([text], for: field) }
-            }
-        }
-
-        if case .object(let fields) = json["fields"] {
-            sourceFields = fields.map { member in
-                switch member.value {
-                case .null: SourceField(name: member.key, value: .null)
-                case .array(let items):
-                    SourceField(name: member.key, value: .list(items.compactMap(\.scalarText)))
-                default:
-                    SourceField(name: member.key, value: .text(member.value.scalarText ?? ""))
-                }
-            }
-        }
-
-        if case .array(let items) = json["warnings"] {
-            warnings = items.map { item in
-                RecordWarning(
-                    code: item["code"]?.scalarText ?? "",
-                    column: item["column"]?.scalarText,
-                    message: item["message"]?.scalarText ?? ""
-                )
+            case .null: SourceField(name: member.key, value: .null)
+            case .array(let items):
+                SourceField(name: member.key, value: .list(items.compactMap(\.scalarText)))
+            default:
+                SourceField(name: member.key, value: .text(member.value.scalarText ?? ""))
             }
         }
     }

@@ -276,22 +276,13 @@ extension NormalizedRecord {
             throw NormalizedRecordDecodingError(
                 message: "a normalised record must be a JSON object")
         }
-        func text(_ key: String) throws(NormalizedRecordDecodingError) -> String {
-            guard let value = json[key]?.scalarText else {
-                throw NormalizedRecordDecodingError(message: "missing \"\(key)\"")
-            }
-            return value
+        let provenance: Provenance
+        do throws(RecordDecodingError) {
+            provenance = try Provenance(json: json)
+        } catch {
+            throw NormalizedRecordDecodingError(message: error.message)
         }
-        func integer(_ key: String) throws(NormalizedRecordDecodingError) -> Int {
-            guard let value = Int(try text(key)) else {
-                throw NormalizedRecordDecodingError(message: "\"\(key)\" is not a whole number")
-            }
-            return value
-        }
-        self.init(
-            provenance: Provenance(
-                source: try text("source"), file: try text("file"),
-                row: try integer("row"), line: try integer("line")))
+        self.init(provenance: provenance)
 
         name = json["name"].flatMap(Self.sourced)
         nameKey = json["name"]?["key"]?.scalarText
@@ -366,17 +357,7 @@ extension NormalizedRecord {
                 field: item["field"]?.scalarText.flatMap(Field.init(rawValue:)),
                 column: item["column"]?.scalarText, message: item["message"]?.scalarText ?? "")
         }
-        if case .object(let fields) = json["fields"] {
-            sourceFields = fields.map { member in
-                switch member.value {
-                case .null: SourceField(name: member.key, value: .null)
-                case .array(let items):
-                    SourceField(name: member.key, value: .list(items.compactMap(\.scalarText)))
-                default:
-                    SourceField(name: member.key, value: .text(member.value.scalarText ?? ""))
-                }
-            }
-        }
+        sourceFields = SourceField.list(json["fields"])
     }
 
     static func sourced(_ value: JSONValue) -> SourcedText? {
