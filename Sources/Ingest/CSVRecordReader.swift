@@ -116,7 +116,7 @@ public final class CSVRecordReader: RecordReader {
             return item(
                 cells: cells, line: line, warnings: [],
                 raw: cells.joined(
-                    separator: Dialect.name(of: parser.delimiter)))
+                    separator: String(Unicode.Scalar(parser.delimiter))))
         }
         while let row = try parser.nextRow() {
             switch row {
