@@ -12,14 +12,7 @@
 /// `warnings` appears when reading the row needed a workaround.
 extension ProducerRecord {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.raw("{\"source\":")
-        writer.string(provenance.source)
-        writer.raw(",\"file\":")
-        writer.string(provenance.file)
-        writer.raw(",\"row\":")
-        writer.integer(provenance.row)
-        writer.raw(",\"line\":")
-        writer.integer(provenance.line)
+        writer.openRecord(provenance)
 
         for field in Field.allCases {
             let values = self.values(field)
@@ -94,6 +87,21 @@ extension ProducerRecord {
                 )
             }
         }
+    }
+}
+
+extension JSONWriter {
+    /// Opens a record's NDJSON object with its provenance:
+    /// `{"source":…,"file":…,"row":N,"line":N`, for raw and normalised records alike.
+    public mutating func openRecord(_ provenance: Provenance) {
+        raw("{\"source\":")
+        string(provenance.source)
+        raw(",\"file\":")
+        string(provenance.file)
+        raw(",\"row\":")
+        integer(provenance.row)
+        raw(",\"line\":")
+        integer(provenance.line)
     }
 }
 

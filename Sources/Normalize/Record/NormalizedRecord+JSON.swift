@@ -23,14 +23,7 @@ import GlaneurCore
 /// from; a member appears only when the record holds it.
 extension NormalizedRecord {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.raw("{\"source\":")
-        writer.string(provenance.source)
-        writer.raw(",\"file\":")
-        writer.string(provenance.file)
-        writer.raw(",\"row\":")
-        writer.integer(provenance.row)
-        writer.raw(",\"line\":")
-        writer.integer(provenance.line)
+        writer.openRecord(provenance)
 
         if let name {
             writer.raw(",\"name\":")
