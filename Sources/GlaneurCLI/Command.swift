@@ -48,11 +48,15 @@ public struct CommandContext {
     public var commandPath: String
     public var quiet: Bool
     public var standardError: StandardError
+    public var logFormat: LogFormat = .text
 
-    /// Progress is shown only to a person watching: on a terminal, without `--quiet`.
+    /// Progress is shown only to a person watching: on a terminal, without `--quiet` and
+    /// without JSON logs.
     public var showsProgress: Bool {
-        !quiet && isatty(STDERR_FILENO) == 1
+        !quiet && logFormat == .text && isatty(STDERR_FILENO) == 1
     }
+
+    public var log: Log { Log(format: logFormat, output: standardError) }
 }
 
 /// Options every command accepts.
@@ -68,9 +72,27 @@ enum CommonOptions {
         return count
     }
 
+    /// The value of `--log-format`.
+    static func logFormat(_ arguments: ParsedArguments) throws(UsageError) -> LogFormat {
+        guard let text = arguments.value("--log-format") else { return .text }
+        guard let format = LogFormat(rawValue: text) else {
+            let names = LogFormat.allCases.map(\.rawValue)
+            throw UsageError(
+                "--log-format takes \(names.joined(separator: " or ")), not '\(text)'",
+                suggestion: ArgumentParser.closest(to: text, among: names).map { "'\($0)'" })
+        }
+        return format
+    }
+
     static let help = OptionDefinition.flag("-h", "--help", help: "Show help for this command.")
     static let quiet = OptionDefinition.flag(
         "-q", "--quiet", help: "Print nothing on standard error but errors.")
+    static let logFormat = OptionDefinition.value(
+        "--log-format", name: "FORMAT",
+        help: "text (default) or json: one JSON object a line on standard error.")
+
+    /// What every command accepts besides its own options, in the order help lists them.
+    static let all = [quiet, logFormat, help]
 }
 
 // MARK: - Help
@@ -95,7 +117,7 @@ enum Help {
             lines.append("")
             lines.append("See '\(path) <command> --help' for a command's options.")
         }
-        let options = command.options + [CommonOptions.quiet, CommonOptions.help]
+        let options = command.options + CommonOptions.all
         if command.subcommands.isEmpty || !command.options.isEmpty {
             lines.append("")
             lines.append("Options:")

@@ -85,21 +85,32 @@ public enum Glaneur {
             print(Help.text(for: command, path: commandPath), terminator: "")
             return .success
         }
+        let log = Log(format: LogFormat.requested(in: rest), output: standardError)
         do {
-            let options = command.options + [CommonOptions.quiet, CommonOptions.help]
+            let options = command.options + CommonOptions.all
             let arguments = try ArgumentParser.parse(rest, options: options)
             let context = CommandContext(
                 commandPath: commandPath, quiet: arguments.flag("--quiet"),
-                standardError: standardError)
+                standardError: standardError, logFormat: try CommonOptions.logFormat(arguments))
             return try command.run(arguments, context: context)
         } catch let error as UsageError {
-            report(error, command: command, path: commandPath, standardError: standardError)
+            if log.format == .json {
+                var fields = [
+                    ("usage", LogValue.string(Help.usageLine(for: command, path: commandPath)))
+                ]
+                if let suggestion = error.suggestion {
+                    fields.append(("suggestion", .string(suggestion)))
+                }
+                log.error(error.message, fields)
+            } else {
+                report(error, command: command, path: commandPath, standardError: standardError)
+            }
             return .usage
         } catch let error as GlaneurError {
-            standardError.line("Error: \(error.description)")
+            log.error(error.description)
             return .failure
         } catch {
-            standardError.line("Error: \(error)")
+            log.error("\(error)")
             return .failure
         }
     }

@@ -37,7 +37,7 @@ enum ImportCommand: Command {
         do {
             spec = try PipelineSpec.load(path: arguments.positionals[0])
         } catch {
-            context.standardError.line("Error: \(error.description)")
+            context.log.error(error.description, [("file", .string(arguments.positionals[0]))])
             return .failure
         }
         if arguments.flag("--check") {
@@ -53,25 +53,73 @@ enum ImportCommand: Command {
         runner.database = arguments.value("--db")
         runner.dryRun = arguments.flag("--dry-run")
         if let path = arguments.value("--gazetteer") { runner.gazetteerPath = path }
-        if context.showsProgress {
-            runner.onStage = { stage in context.standardError.progress("\(spec.name): \(stage)…") }
+        let database = runner.database ?? spec.target.database
+        let log = context.log
+        log.info(
+            "run-started", "\(spec.name): importing into \(database)",
+            [
+                ("pipeline", .string(spec.name)), ("database", .string(database)),
+                ("dry_run", .bool(runner.dryRun)),
+            ], text: false)
+        let bar = StageProgressBar(context: context)
+        runner.onEvent = { event in
+            bar.handle(event)
+            if case .finished(let stage, let rows, let seconds) = event {
+                log.info(
+                    "stage-finished", "\(stage): \(rows) records in \(String(format3: seconds)) s",
+                    [
+                        ("stage", .string(stage)), ("records", .integer(rows)),
+                        ("seconds", .seconds(seconds)),
+                    ], text: false)
+            }
         }
         let started = Date()
-        let outcome = try runner.run()
-        context.standardError.clearProgress()
-        if !context.quiet {
+        let outcome: PipelineRunner.Outcome
+        do {
+            defer { bar.finish() }
+            outcome = try runner.run()
+        }
+        if context.logFormat == .json {
+            logSummary(outcome, spec: spec, log: log)
+        } else if !context.quiet {
             summarise(outcome, spec: spec, dryRun: runner.dryRun, context: context)
         }
 
-        let database = runner.database ?? spec.target.database
         let report = RunReportDocument(
             pipeline: spec.name, database: database, started: started, outcome: outcome)
         let folder = arguments.value("--report") ?? defaultReportFolder(for: database)
         let paths = try report.write(to: folder)
-        if !context.quiet {
+        if context.logFormat == .json {
+            log.info(
+                "report-written", "report: " + paths.joined(separator: ", "),
+                [("paths", .strings(paths))])
+        } else if !context.quiet {
             context.standardError.line("  report:     " + paths.joined(separator: ", "))
         }
         return .success
+    }
+
+    /// The run's figures as one JSON log line, for schedulers.
+    private static func logSummary(
+        _ outcome: PipelineRunner.Outcome, spec: PipelineSpec, log: Log
+    ) {
+        let rows = outcome.sources.reduce(0) { $0 + $1.counts.rows }
+        var fields: [(String, LogValue)] = [
+            ("pipeline", .string(spec.name)), ("rows", .integer(rows)),
+            ("records", .integer(outcome.records)), ("rejects", .integer(outcome.rejects.count)),
+            ("entities_in_run", .integer(outcome.entities)),
+            ("joined_in_run", .integer(outcome.merged)),
+            ("review_pairs", .integer(outcome.reviewPairs)),
+        ]
+        if let report = outcome.report {
+            if let id = report.runID { fields.append(("run_id", .integer(Int(id)))) }
+            for (name, count) in report.counts.named { fields.append((name, .integer(count))) }
+        }
+        let dryRun = outcome.report?.isDryRun ?? true
+        log.info(
+            "run-finished",
+            "\(spec.name): \(dryRun ? "dry run" : "imported"), \(outcome.records) records",
+            fields)
     }
 
     private static func summarise(

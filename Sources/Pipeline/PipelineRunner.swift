@@ -17,8 +17,9 @@ public struct PipelineRunner {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The gazetteer store for offline geocoding.
     public var gazetteerPath = GazetteerStore.defaultPath
-    /// Told when a stage starts, for progress on a terminal.
-    public var onStage: (String) -> Void = { _ in }
+    /// Told as stages start, advance and finish, for a progress bar and logs; called on
+    /// the thread that called `run()`.
+    public var onEvent: (PipelineEvent) -> Void = { _ in }
 
     public init(spec: PipelineSpec) {
         self.spec = spec
@@ -61,21 +62,21 @@ public struct PipelineRunner {
         var outcome = Outcome()
         var clock = StageClock()
 
-        onStage("read")
+        onEvent(.started(stage: PipelineStage.read, total: inputBytes()))
         let (records, inputs) = try read(into: &outcome)
-        outcome.timings.append(("read", clock.lap()))
+        finish(PipelineStage.read, rows: records.count, clock: &clock, outcome: &outcome)
 
-        onStage("normalise")
+        onEvent(.started(stage: PipelineStage.normalise, total: records.count))
         let normalized = normalize(records)
-        outcome.timings.append(("normalise", clock.lap()))
+        finish(PipelineStage.normalise, rows: normalized.count, clock: &clock, outcome: &outcome)
         for record in normalized {
             for rule in record.rules { outcome.rules[rule, default: 0] += 1 }
             for code in Set(record.warnings.map(\.code)) { outcome.warnings[code, default: 0] += 1 }
         }
 
-        onStage("geocode")
+        onEvent(.started(stage: PipelineStage.geocode, total: normalized.count))
         let places = try geocode(normalized)
-        outcome.timings.append(("geocode", clock.lap()))
+        finish(PipelineStage.geocode, rows: places.count, clock: &clock, outcome: &outcome)
         for place in places {
             outcome.precisions[place.precision.rawValue, default: 0] += 1
             if place.precision != .none { outcome.providers[place.provider, default: 0] += 1 }
@@ -87,12 +88,12 @@ public struct PipelineRunner {
                 place: result.1)
         }
 
-        onStage("deduplicate")
+        onEvent(.started(stage: PipelineStage.deduplicate, total: nil))
         let resolution = resolve(prepared)
-        outcome.timings.append(("deduplicate", clock.lap()))
+        finish(PipelineStage.deduplicate, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.reviewPairs = resolution.reviewPairs.count
 
-        onStage("load")
+        onEvent(.started(stage: PipelineStage.load, total: nil))
         var run = RunInput(
             pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
             inputs: inputs, rejects: outcome.rejects)
@@ -103,9 +104,17 @@ public struct PipelineRunner {
         let isNewFile = !target.contains("://") && !FileManager.default.fileExists(atPath: target)
         let store = try openMapStore(dryRun && isNewFile ? ":memory:" : target, create: true)
         outcome.report = try store.load(run, dryRun: dryRun)
-        outcome.timings.append(("load", clock.lap()))
+        finish(PipelineStage.load, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.records = prepared.count
         return outcome
+    }
+
+    private func finish(
+        _ stage: String, rows: Int, clock: inout StageClock, outcome: inout Outcome
+    ) {
+        let seconds = clock.lap()
+        outcome.timings.append((stage, seconds))
+        onEvent(.finished(stage: stage, rows: rows, seconds: seconds))
     }
 
     // MARK: - Stages
@@ -115,6 +124,7 @@ public struct PipelineRunner {
     {
         var records: [(record: ProducerRecord, priority: Int)] = []
         var inputs: [InputFile] = []
+        var bytesBefore = 0
         for source in spec.sources {
             for file in source.files {
                 let reader = try SourceReader.open(path: file, options: source.readOptions)
@@ -123,7 +133,14 @@ public struct PipelineRunner {
                     case .record(let record): records.append((record, source.priority))
                     case .reject(let reject): outcome.rejects.append(reject)
                     }
+                    if reader.counts.rows % 4_096 == 0 {
+                        onEvent(
+                            .advanced(
+                                stage: PipelineStage.read,
+                                done: bytesBefore + reader.bytesConsumed, rows: records.count))
+                    }
                 }
+                bytesBefore += fileSize(file)
                 outcome.sources.append(
                     SourceOutcome(
                         file: file, source: reader.description.source, counts: reader.counts))
@@ -137,6 +154,16 @@ public struct PipelineRunner {
         return (records, inputs)
     }
 
+    /// The size of every partner file, the reading stage's total work.
+    private func inputBytes() -> Int {
+        spec.sources.flatMap(\.files).reduce(0) { $0 + fileSize($1) }
+    }
+
+    private func fileSize(_ path: String) -> Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
     private func normalize(_ records: [(record: ProducerRecord, priority: Int)])
         -> [NormalizedRecord]
     {
@@ -148,15 +175,24 @@ public struct PipelineRunner {
             uniqueKeysWithValues: Set(countries.values.map { $0 ?? fallback }).map { country in
                 (country, Normalizer(options: Normalizer.Options(defaultCountry: country)))
             })
-        return parallelChunks(records.count, threads: threads) { range in
-            let cache = NormalizationCache()
-            return range.map { index in
-                let record = records[index].record
-                let country = countries[record.provenance.file] ?? fallback
-                let normalizer = normalizers[country ?? fallback] ?? Normalizer()
-                return normalizer.normalize(record, cache: cache)
+        var normalized: [NormalizedRecord] = []
+        normalized.reserveCapacity(records.count)
+        for batch in batches(of: records.count, threads: threads) {
+            normalized += parallelChunks(batch.count, threads: threads) { range in
+                let cache = NormalizationCache()
+                return range.map { offset in
+                    let record = records[batch.lowerBound + offset].record
+                    let country = countries[record.provenance.file] ?? fallback
+                    let normalizer = normalizers[country ?? fallback] ?? Normalizer()
+                    return normalizer.normalize(record, cache: cache)
+                }
             }
+            onEvent(
+                .advanced(
+                    stage: PipelineStage.normalise, done: normalized.count,
+                    rows: normalized.count))
         }
+        return normalized
     }
 
     private func geocode(_ records: [NormalizedRecord]) throws -> [GeocodeResult] {
@@ -167,7 +203,14 @@ public struct PipelineRunner {
                 postcode: record.postcode?.value, locality: record.locality?.value,
                 country: record.country?.value)
         }
-        return geocoder.geocode(queries, threads: threads)
+        var places: [GeocodeResult] = []
+        places.reserveCapacity(queries.count)
+        for batch in batches(of: queries.count, threads: threads) {
+            places += geocoder.geocode(Array(queries[batch]), threads: threads)
+            onEvent(
+                .advanced(stage: PipelineStage.geocode, done: places.count, rows: places.count))
+        }
+        return places
     }
 
     private func resolve(_ prepared: [Prepared]) -> Resolution {

@@ -97,3 +97,67 @@ struct ImportTests {
         return nil
     }
 }
+
+@Suite("Logs for schedulers")
+struct ImportLogTests {
+    @Test func jsonLogsAreOneObjectALineWithEveryStageAndTheRunsFigures() throws {
+        let folder = try ScratchFolder()
+        let result = try GlaneurProcess.run(
+            [
+                "import", ImportTests.pipeline("federation-wallonne.json5"), "--db",
+                folder.path("map.sqlite"), "--log-format", "json",
+            ],
+            in: GlaneurProcess.packageRoot)
+        #expect(result.status == 0)
+        // Nothing meant for a terminal: no progress line, no table.
+        #expect(!result.standardError.contains("\r"))
+
+        let lines = result.standardError.split(separator: "\n")
+        let events = try lines.map { line in
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                "not a JSON object: \(line)")
+        }
+        for event in events {
+            #expect(event["time"] is String && event["level"] as? String == "info")
+            #expect(event["message"] is String)
+        }
+        let names = events.compactMap { $0["event"] as? String }
+        #expect(names.first == "run-started")
+        #expect(names.suffix(2) == ["run-finished", "report-written"])
+        let stages = events.filter { $0["event"] as? String == "stage-finished" }
+            .compactMap { $0["stage"] as? String }
+        #expect(stages == ["read", "normalise", "geocode", "deduplicate", "load"])
+
+        let finished = try #require(events.first { $0["event"] as? String == "run-finished" })
+        let rows = try #require(finished["rows"] as? Int)
+        #expect(rows > 0)
+        #expect(finished["run_id"] as? Int == 1)
+        let new = try #require(finished["new"] as? Int)
+        let merged = try #require(finished["merged"] as? Int)
+        let rejects = try #require(finished["rejects"] as? Int)
+        #expect(new + merged + rejects == rows)
+    }
+
+    @Test func errorsComeOutAsJSONToo() throws {
+        let missing = try GlaneurProcess.run(
+            ["import", "no-such-pipeline.json5", "--log-format", "json"])
+        #expect(missing.status == 1)
+        let error = try #require(
+            try JSONSerialization.jsonObject(with: Data(missing.standardError.utf8))
+                as? [String: Any])
+        #expect(error["level"] as? String == "error")
+        #expect(error["file"] as? String == "no-such-pipeline.json5")
+
+        let usage = try GlaneurProcess.run(["import", "--log-format=json", "--dry-rnu", "x"])
+        #expect(usage.status == 64)
+        let problem = try #require(
+            try JSONSerialization.jsonObject(with: Data(usage.standardError.utf8))
+                as? [String: Any])
+        #expect(problem["suggestion"] as? String == "'--dry-run'")
+
+        let unknown = try GlaneurProcess.run(["import", "x.json5", "--log-format", "xml"])
+        #expect(unknown.status == 64)
+        #expect(unknown.standardError.contains("--log-format takes text or json, not 'xml'"))
+    }
+}
