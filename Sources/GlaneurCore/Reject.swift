@@ -44,6 +44,10 @@ public enum RejectCode: String, CaseIterable, Sendable, Codable {
     case notAnObject = "not-an-object"
     /// A row with no producer name, which nothing downstream can use.
     case missingName = "missing-name"
+    /// A row whose source key an earlier row of the same partner already used: the key
+    /// is how the row is recognised from one delivery to the next, so only the first
+    /// row keeps it.
+    case duplicateKey = "duplicate-key"
 
     public var summary: String {
         switch self {
@@ -54,6 +58,7 @@ public enum RejectCode: String, CaseIterable, Sendable, Codable {
         case .badJSON: "line is not valid JSON"
         case .notAnObject: "JSON element is not an object"
         case .missingName: "no producer name"
+        case .duplicateKey: "source key already used by an earlier row"
         }
     }
 }

@@ -125,12 +125,20 @@ public struct PipelineRunner {
         var records: [(record: ProducerRecord, priority: Int)] = []
         var inputs: [InputFile] = []
         var bytesBefore = 0
+        var keys = SourceKeys()
         for source in spec.sources {
             for file in source.files {
                 let reader = try SourceReader.open(path: file, options: source.readOptions)
+                var repeatedKeys = 0
                 while let item = try reader.next() {
                     switch item {
-                    case .record(let record): records.append((record, source.priority))
+                    case .record(let record):
+                        if let reject = keys.rejectIfRepeated(record) {
+                            outcome.rejects.append(reject)
+                            repeatedKeys += 1
+                        } else {
+                            records.append((record, source.priority))
+                        }
                     case .reject(let reject): outcome.rejects.append(reject)
                     }
                     if reader.counts.rows % 4_096 == 0 {
@@ -141,9 +149,11 @@ public struct PipelineRunner {
                     }
                 }
                 bytesBefore += fileSize(file)
+                var counts = reader.counts
+                counts.records -= repeatedKeys
+                counts.rejects += repeatedKeys
                 outcome.sources.append(
-                    SourceOutcome(
-                        file: file, source: reader.description.source, counts: reader.counts))
+                    SourceOutcome(file: file, source: reader.description.source, counts: counts))
                 inputs.append(
                     InputFile(
                         path: file, source: reader.description.source,
@@ -378,6 +388,30 @@ public struct PipelineRunner {
             return target
         }
         return spec.baseDirectory + "/" + target
+    }
+}
+
+/// The source keys each partner has used so far in a run: a key recognises a row from
+/// one delivery to the next, so a second row with the same key is rejected, naming the
+/// first, rather than silently replacing it.
+struct SourceKeys {
+    private var firstUse: [String: [String: Provenance]] = [:]
+
+    mutating func rejectIfRepeated(_ record: ProducerRecord) -> Reject? {
+        guard let key = record[.sourceKey], !key.isEmpty else { return nil }
+        let source = record.provenance.source
+        guard let first = firstUse[source]?[key] else {
+            firstUse[source, default: [:]][key] = record.provenance
+            return nil
+        }
+        var writer = JSONWriter()
+        record.writeJSON(to: &writer)
+        return Reject(
+            provenance: record.provenance, code: .duplicateKey,
+            message:
+                "source key '\(key)' is already used by \(first.file) row \(first.row) of "
+                + "'\(source)'",
+            raw: String(decoding: writer.bytes, as: UTF8.self))
     }
 }
 

@@ -121,8 +121,18 @@ enum LoadPlanner {
         var entitiesStarted = Set<String>()
         for record in run.records {
             let hash = ContentHash.of(rawFields: record.rawFields)
-            let key = key(of: record, contentHash: hash)
+            var key = key(of: record, contentHash: hash)
             let source = record.provenance.source
+            // Rows without a key of their own that are identical to the letter (a line
+            // pasted twice) are told apart by their order: "#hash", then "#hash/2".
+            if record.sourceKey?.isEmpty ?? true {
+                var occurrence = 1
+                let first = key
+                while seenKeys[source, default: []].contains(key) {
+                    occurrence += 1
+                    key = first + "/\(occurrence)"
+                }
+            }
             guard seenKeys[source, default: []].insert(key).inserted else {
                 throw StoreError(
                     "\(record.provenance.file) row \(record.provenance.row): source key "
