@@ -23,6 +23,7 @@ enum ImportCommand: Command {
         .flag("--dry-run", help: "Report what would change; write nothing."),
         .flag("--check", help: "Check the pipeline file and stop."),
         .value("--gazetteer", name: "PATH", help: "The gazetteer store for offline geocoding."),
+        .value("--threads", name: "N", help: "Threads to work with (default: all cores)."),
         .value(
             "--report", name: "FOLDER",
             help: "Write the run's report (JSON and HTML) here (default: reports/ beside the map)."),
@@ -33,6 +34,7 @@ enum ImportCommand: Command {
             throw UsageError(
                 arguments.positionals.isEmpty ? "missing PIPELINE" : "import takes one PIPELINE")
         }
+        let threads = try CommonOptions.threads(arguments)
         let spec: PipelineSpec
         do {
             spec = try PipelineSpec.load(path: arguments.positionals[0])
@@ -52,6 +54,7 @@ enum ImportCommand: Command {
         var runner = PipelineRunner(spec: spec)
         runner.database = arguments.value("--db")
         runner.dryRun = arguments.flag("--dry-run")
+        runner.threads = threads
         if let path = arguments.value("--gazetteer") { runner.gazetteerPath = path }
         let database = runner.database ?? spec.target.database
         let log = context.log
