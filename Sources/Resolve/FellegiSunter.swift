@@ -130,6 +130,38 @@ public struct FellegiSunterModel: Sendable {
         }
     }
 
+    /// The levels of a comparison go from the strongest agreement to plain disagreement,
+    /// so their weights must not rise along them: "within 25 km" may not count for a match
+    /// more than "same locality". EM on a few thousand pairs can say otherwise when a level
+    /// is rare among the candidates; adjacent levels out of order are pooled (their m and u
+    /// summed, as if they were one level) until the weights fall in order, and m is then
+    /// spread back over the pooled levels in proportion to their u.
+    mutating func keepWeightsInLevelOrder() {
+        for comparison in Comparison.allCases where comparison.levels.count > 2 {
+            let row = comparison.rawValue
+            // Pools of consecutive levels, each with its summed m and u.
+            var pools: [(levels: Range<Int>, m: Double, u: Double)] = []
+            for level in m[row].indices {
+                pools.append((level..<level + 1, m[row][level], u[row][level]))
+                while pools.count > 1 {
+                    let last = pools[pools.count - 1]
+                    let before = pools[pools.count - 2]
+                    guard last.m / last.u > before.m / before.u else { break }
+                    pools.removeLast(2)
+                    pools.append(
+                        (
+                            before.levels.lowerBound..<last.levels.upperBound, before.m + last.m,
+                            before.u + last.u
+                        ))
+                }
+            }
+            guard pools.count < m[row].count else { continue }
+            for pool in pools {
+                for level in pool.levels { m[row][level] = u[row][level] * pool.m / pool.u }
+            }
+        }
+    }
+
     /// A first guess of whether a pattern is a match, from evidence no one would dispute:
     /// a shared phone, e-mail or street address with a similar name is very likely one
     /// producer; different names or places far apart very likely two.
@@ -223,6 +255,7 @@ public struct FellegiSunterModel: Sendable {
                 }
             }
             keepLevelsMeaningful()
+            keepWeightsInLevelOrder()
             let newPrior = min(0.99, max(1e-6, matchTotal / max(total, 1)))
             change = max(change, abs(newPrior - prior))
             prior = newPrior
