@@ -24,6 +24,10 @@ public protocol MapStore: AnyObject {
     /// Calls `body` with every entity, by feature id; merged entities are left out and
     /// inactive ones too unless asked for.
     func forEachEntity(includeInactive: Bool, _ body: (StoredEntity) throws -> Void) throws
+
+    /// Calls `body` with every record attached to an active entity, by entity then
+    /// record; inactive records, and those of inactive entities, only when asked for.
+    func forEachRecord(includeInactive: Bool, _ body: (StoredRecord) throws -> Void) throws
 }
 
 extension MapStore {
