@@ -118,7 +118,7 @@ enum ShippedGazetteer {
         var sections: [String]
     }
 
-    private static func readBelgianPostcodes(_ url: URL) throws -> [BelgianPostcode] {
+    static func readBelgianPostcodes(_ url: URL) throws -> [BelgianPostcode] {
         var reader = try reader(url)
         guard let header = reader.nextRow().map(DelimitedHeader.init) else { return [] }
         var result: [BelgianPostcode] = []
