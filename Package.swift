@@ -52,7 +52,9 @@ let package = Package(
 
         .target(
             name: "Pipeline",
-            dependencies: ["GlaneurCore", "Ingest", "Normalize", "Geocode", "Resolve", "Store"]
+            dependencies: ["GlaneurCore", "Ingest", "Normalize", "Geocode", "Resolve", "Store"],
+            // Natural Earth country outlines for the audit's map, with their attribution.
+            resources: [.copy("Resources/outlines")]
         ),
 
         // MARK: - Command line
