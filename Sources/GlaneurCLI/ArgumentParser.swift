@@ -13,6 +13,9 @@ public struct OptionDefinition: Sendable {
     public var help: String
     /// Whether the option may be given several times (`--map a=b --map c=d`).
     public var repeatable: Bool
+    /// Whether the value may be left out (`--json` alone, `--json FILE`, `--json=FILE`):
+    /// the option then also reads as a flag.
+    public var valueIsOptional = false
 
     public init(
         _ names: [String], value valueName: String? = nil, help: String,
@@ -33,6 +36,16 @@ public struct OptionDefinition: Sendable {
         repeatable: Bool = false
     ) -> OptionDefinition {
         OptionDefinition(names, value: name, help: help, repeatable: repeatable)
+    }
+
+    /// An option whose value may be left out: given alone it is a flag; the word after
+    /// it is its value unless that word is another option.
+    public static func optionalValue(_ names: String..., name: String, help: String)
+        -> OptionDefinition
+    {
+        var option = OptionDefinition(names, value: name, help: help)
+        option.valueIsOptional = true
+        return option
     }
 
     var canonicalName: String { names.last ?? "" }
@@ -118,6 +131,14 @@ enum ArgumentParser {
                 }
                 parsed.setFlag(option.canonicalName)
                 continue
+            }
+            if option.valueIsOptional {
+                parsed.setFlag(option.canonicalName)
+                let next = index < arguments.count ? arguments[index] : nil
+                let takesNext =
+                    inlineValue == nil && !optionsEnded
+                    && next.map { $0 == "-" || !$0.hasPrefix("-") } == true
+                guard inlineValue != nil || takesNext else { continue }
             }
             let value: String
             if let inlineValue {

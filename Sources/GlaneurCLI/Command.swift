@@ -141,7 +141,8 @@ enum Help {
 
     private static func label(for option: OptionDefinition) -> String {
         let names = option.names.joined(separator: ", ")
-        return option.valueName.map { "\(names) \($0)" } ?? names
+        guard let valueName = option.valueName else { return names }
+        return option.valueIsOptional ? "\(names) [\(valueName)]" : "\(names) \(valueName)"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

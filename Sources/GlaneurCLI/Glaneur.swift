@@ -16,6 +16,7 @@ public enum Glaneur {
         ImportCommand.self,
         RunsCommand.self,
         ExportCommand.self,
+        AuditCommand.self,
         GazetteerCommand.self,
     ]
 
