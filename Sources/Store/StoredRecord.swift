@@ -10,6 +10,8 @@ public struct StoredRecord: Sendable, Hashable {
     public var file: String
     /// The 1-based data row in `file` when the record was last read.
     public var row: Int
+    /// The partner's fields as read, untouched, in the partner's order.
+    public var rawFields: [SourceField]
     public var fields: EntityFields
     /// Where geocoding placed the record itself (its entity may be placed by another).
     public var latitude: Double?
@@ -28,7 +30,8 @@ public struct StoredRecord: Sendable, Hashable {
 
     public init(
         entityUID: String, source: String, sourceKey: String, file: String, row: Int,
-        fields: EntityFields, latitude: Double? = nil, longitude: Double? = nil,
+        rawFields: [SourceField] = [], fields: EntityFields, latitude: Double? = nil,
+        longitude: Double? = nil,
         precision: String? = nil, status: String, lastSeen: String
     ) {
         self.entityUID = entityUID
@@ -36,6 +39,7 @@ public struct StoredRecord: Sendable, Hashable {
         self.sourceKey = sourceKey
         self.file = file
         self.row = row
+        self.rawFields = rawFields
         self.fields = fields
         self.latitude = latitude
         self.longitude = longitude
@@ -58,7 +62,8 @@ enum StoredRecordQuery {
         SELECT e.uid, r.source, r.source_key, r.file, r.row, r.fields, r.latitude,
             r.longitude, r.geocode_precision, r.status,
             CASE WHEN r.status = 'active' AND c.started > l.started THEN c.started
-                ELSE l.started END
+                ELSE l.started END,
+            r.raw_fields
         FROM records r
             JOIN entities e ON e.fid = r.entity_fid
             JOIN runs l ON l.id = r.last_run
@@ -110,6 +115,27 @@ extension FieldsColumn {
     }
 }
 
+extension RawFieldsColumn {
+    /// The fields that `encode` wrote; a pair that is not `[name, value]` is skipped.
+    static func decode(_ text: String) -> [SourceField] {
+        guard case .array(let pairs)? = try? JSONParser.parse(text) else { return [] }
+        return pairs.compactMap { pair in
+            guard case .array(let parts) = pair, parts.count == 2,
+                case .string(let name) = parts[0]
+            else { return nil }
+            switch parts[1] {
+            case .array(let items):
+                return SourceField(name: name, value: .list(items.compactMap(\.scalarText)))
+            case .null:
+                return SourceField(name: name, value: .null)
+            default:
+                return SourceField(
+                    name: name, value: parts[1].scalarText.map { .text($0) } ?? .null)
+            }
+        }
+    }
+}
+
 extension SQLiteStore {
     public func forEachRecord(
         includeInactive: Bool, _ body: (StoredRecord) throws -> Void
@@ -120,7 +146,9 @@ extension SQLiteStore {
             try body(
                 StoredRecord(
                     entityUID: row.text(0), source: row.text(1), sourceKey: row.text(2),
-                    file: row.text(3), row: row.int(4), fields: FieldsColumn.decode(row.text(5)),
+                    file: row.text(3), row: row.int(4),
+                    rawFields: RawFieldsColumn.decode(row.text(11)),
+                    fields: FieldsColumn.decode(row.text(5)),
                     latitude: row.optionalDouble(6), longitude: row.optionalDouble(7),
                     precision: row.optionalText(8), status: row.text(9), lastSeen: row.text(10)))
         }
@@ -140,7 +168,8 @@ extension PostgresStore {
             try body(
                 StoredRecord(
                     entityUID: text(0), source: text(1), sourceKey: text(2), file: text(3),
-                    row: Int(result.int64(row, 4)), fields: FieldsColumn.decode(text(5)),
+                    row: Int(result.int64(row, 4)), rawFields: RawFieldsColumn.decode(text(11)),
+                    fields: FieldsColumn.decode(text(5)),
                     latitude: result.double(row, 6), longitude: result.double(row, 7),
                     precision: result.text(row, 8), status: text(9), lastSeen: text(10)))
         }

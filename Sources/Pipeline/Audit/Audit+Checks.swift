@@ -1,6 +1,7 @@
 import Foundation
 import Geocode
 import GlaneurCore
+import Ingest
 import Normalize
 import Resolve
 import Store
@@ -77,6 +78,66 @@ extension Audit {
                         check: check, entity: Self.reference(entities[index]),
                         value: String(key.dropFirst(2)),
                         reason: .shared(entities: indices.count)))
+            }
+        }
+        return findings
+    }
+
+    /// Phones, e-mails and company numbers as the partners sent them, re-validated: the
+    /// import leaves invalid ones out of the map, so they are found only in the records'
+    /// source fields.
+    ///
+    /// The source columns are mapped by their names, as `glaneur read` maps them without
+    /// overrides: a value in a column that a pipeline mapped by hand under an unusual name
+    /// is not seen. A value already reported on the entity's golden record is not
+    /// reported again.
+    func checkSourceContacts(
+        _ records: [StoredRecord], entities: [StoredEntity], reported: [AuditFinding]
+    ) -> [AuditFinding] {
+        var byUID: [String: StoredEntity] = [:]
+        for entity in entities { byUID[entity.uid] = entity }
+        var seen = Set(reported.map { "\($0.entity.uid)|\($0.value)" })
+        var mappings: [[String]: HeaderMapping] = [:]
+        var findings: [AuditFinding] = []
+
+        for record in records {
+            guard let entity = byUID[record.entityUID] else { continue }
+            let columns = record.rawFields.map(\.name)
+            guard
+                let mapping = mappings[columns]
+                    ?? (try? HeaderMapping(columns: columns))
+            else { continue }
+            mappings[columns] = mapping
+            let country = record.fields.country ?? entity.fields.country
+            func report(_ check: AuditCheck, _ value: String, column: String) {
+                guard seen.insert("\(entity.uid)|\(value)").inserted else { return }
+                findings.append(
+                    AuditFinding(
+                        check: check, entity: Self.reference(entity), value: value,
+                        reason: .invalidAtSource(source: record.source, column: column)))
+            }
+            for (index, field) in record.rawFields.enumerated() {
+                guard index < mapping.fields.count, let canonical = mapping.fields[index]
+                else { continue }
+                for cell in field.value.strings {
+                    switch canonical {
+                    case .phones:
+                        for written in PhoneNumbers.split(cell: cell)
+                        where !PhoneNumbers.parse(written, region: country).isValid {
+                            report(.invalidPhone, written, column: field.name)
+                        }
+                    case .emails:
+                        for address in Emails.parse(cell: cell) where !address.isValid {
+                            report(.invalidEmail, address.written, column: field.name)
+                        }
+                    case .companyNumber, .vatNumber:
+                        if !CompanyNumbers.parse(cell, country: country).isValid {
+                            report(.invalidCompanyNumber, cell, column: field.name)
+                        }
+                    default:
+                        break
+                    }
+                }
             }
         }
         return findings

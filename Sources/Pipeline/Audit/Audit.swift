@@ -78,7 +78,9 @@ public struct Audit: Sendable {
             }, threads: options.threads)
         let outlines = try CountryOutlines.shipped()
 
-        report.findings += checkContacts(entities)
+        let contacts = checkContacts(entities)
+        report.findings += contacts
+        report.findings += checkSourceContacts(records, entities: entities, reported: contacts)
         report.findings += checkPoints(entities, localities: localities, outlines: outlines)
         report.findings += checkDuplicates(entities, normalized: normalized, places: localities)
         report.findings += checkStaleRecords(records, entities: entities)

@@ -96,6 +96,11 @@ public struct AuditDocument: Sendable {
         switch finding.reason {
         case .invalid, .placeholder, .unplaced, .inNoCountry, .noDutch:
             break
+        case .invalidAtSource(let source, let column):
+            writer.raw(",\"source\":")
+            writer.string(source)
+            writer.raw(",\"column\":")
+            writer.string(column)
         case .shared(let count):
             writer.raw(",\"entities\":")
             writer.integer(count)

@@ -96,6 +96,9 @@ public struct AuditFinding: Sendable {
 public enum AuditReason: Sendable, Hashable {
     /// The validator rejects the value.
     case invalid
+    /// The validator rejects the value as `source` sent it in `column`; the import left
+    /// it out of the map.
+    case invalidAtSource(source: String, column: String)
     /// A valid-looking value that stands for none (0000000000, test@example.com).
     case placeholder
     /// The same value on this many active entities.
@@ -121,6 +124,7 @@ public enum AuditReason: Sendable, Hashable {
     public var code: String {
         switch self {
         case .invalid: "invalid"
+        case .invalidAtSource: "invalid-at-source"
         case .placeholder: "placeholder"
         case .shared: "shared"
         case .unplaced: "unplaced"

@@ -127,7 +127,9 @@ struct AuditStrings: Sendable {
             .flemishWithoutDutch: "Producteurs flamands sans néerlandais",
         ],
         descriptions: [
-            .invalidPhone: "Numéro que libphonenumber ne reconnaît pas comme valide.",
+            .invalidPhone:
+                "Numéro que libphonenumber ne reconnaît pas comme valide, sur la carte ou tel "
+                + "qu’une source l’a envoyé.",
             .suspiciousPhone:
                 "Numéro de remplissage (0000000000, 12345678) ou partagé par plusieurs "
                 + "producteurs.",
@@ -164,6 +166,8 @@ struct AuditStrings: Sendable {
         reason: { reason in
             switch reason {
             case .invalid: "invalide"
+            case .invalidAtSource(let source, let column):
+                "invalide tel que \(source) l’a envoyé (colonne « \(column) ») ; absent de la carte"
             case .placeholder: "valeur de remplissage"
             case .shared(let count): "partagé par \(count) producteurs"
             case .unplaced: "adresse introuvable"
@@ -242,7 +246,9 @@ struct AuditStrings: Sendable {
             .flemishWithoutDutch: "Vlaamse producenten zonder Nederlands",
         ],
         descriptions: [
-            .invalidPhone: "Nummer dat libphonenumber niet als geldig erkent.",
+            .invalidPhone:
+                "Nummer dat libphonenumber niet als geldig erkent, op de kaart of zoals een bron "
+                + "het stuurde.",
             .suspiciousPhone:
                 "Opvulnummer (0000000000, 12345678) of gedeeld door meerdere producenten.",
             .invalidEmail: "Adres met een foute syntaxis.",
@@ -277,6 +283,8 @@ struct AuditStrings: Sendable {
         reason: { reason in
             switch reason {
             case .invalid: "ongeldig"
+            case .invalidAtSource(let source, let column):
+                "ongeldig zoals \(source) het stuurde (kolom ‘\(column)’); niet op de kaart"
             case .placeholder: "opvulwaarde"
             case .shared(let count): "gedeeld door \(count) producenten"
             case .unplaced: "adres niet gevonden"
