@@ -154,7 +154,7 @@ struct HTMLPage {
         th { background: #eef3ea; }
         td.number { text-align: right; white-space: nowrap; }
         th.number { text-align: right; }
-        table.shares { font-size: 0.8em; }
+        table.shares { font-size: 0.75em; }
         table.shares td, table.shares th { padding: 0.25em 0.4em; }
         figure { margin: 1em 0; }
         figcaption { font-size: 0.9em; color: #555; }

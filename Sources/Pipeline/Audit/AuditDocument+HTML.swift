@@ -121,7 +121,7 @@ extension AuditDocument {
                 )
             }, caption: strings.precisionCaption)
         page.table(
-            header: [strings.precisionColumn, strings.entities, strings.meanScoreColumn],
+            header: [strings.precisionColumn, strings.entitiesColumn, strings.meanScoreColumn],
             rows: order.map { precision in
                 [
                     strings.precisions[precision] ?? precision,

@@ -39,8 +39,11 @@ struct AuditMap {
         }
         // At least a degree and a half each way, so that a lone point shows its region.
         let middle = ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2)
-        let halfWidth = max((bounds.east - bounds.west) / 2, 1.5) * 1.04
+        let scale = cos(middle.1 * .pi / 180)
+        var halfWidth = max((bounds.east - bounds.west) / 2, 1.5) * 1.04
         let halfHeight = max((bounds.north - bounds.south) / 2, 1) * 1.04
+        // No taller than 4:5, so that a narrow country does not make a page-long map.
+        halfWidth = max(halfWidth, halfHeight / scale * 1.25)
         return CountryOutlines.Bounds(
             west: middle.0 - halfWidth, south: middle.1 - halfHeight,
             east: middle.0 + halfWidth, north: middle.1 + halfHeight)

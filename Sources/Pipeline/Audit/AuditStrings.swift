@@ -38,6 +38,7 @@ struct AuditStrings: Sendable {
     var precisionCaption: String
     var precisions: [String: String]
     var precisionColumn: String
+    var entitiesColumn: String
     var meanScoreColumn: String
 
     var findingsTitle: String
@@ -110,6 +111,7 @@ struct AuditStrings: Sendable {
             "postcode": "code postal", "none": "non placé",
         ],
         precisionColumn: "Précision",
+        entitiesColumn: "Producteurs",
         meanScoreColumn: "Score moyen",
         findingsTitle: "Constats",
         checks: [
@@ -229,6 +231,7 @@ struct AuditStrings: Sendable {
             "postcode": "postcode", "none": "niet geplaatst",
         ],
         precisionColumn: "Precisie",
+        entitiesColumn: "Producenten",
         meanScoreColumn: "Gemiddelde score",
         findingsTitle: "Bevindingen",
         checks: [
