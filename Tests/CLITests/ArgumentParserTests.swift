@@ -21,6 +21,26 @@ struct ArgumentParserTests {
         #expect(parsed.values("--map") == ["name=Nom", "x=y"])
     }
 
+    @Test(
+        arguments: [
+            (["--json"], true, nil, [String]()),
+            (["--json", "audit.json"], true, "audit.json", []),
+            (["--json=audit.json"], true, "audit.json", []),
+            (["--json", "-"], true, "-", []),
+            (["--json", "--raw"], true, nil, []),
+            (["--json", "-o", "a.html"], true, nil, []),
+            (["--raw", "a.csv"], false, nil, ["a.csv"]),
+        ] as [([String], Bool, String?, [String])])
+    func anOptionalValueMayBeLeftOut(
+        arguments: [String], given: Bool, value: String?, positionals: [String]
+    ) throws {
+        let parsed = try ArgumentParser.parse(
+            arguments, options: options + [.optionalValue("--json", name: "FILE", help: "")])
+        #expect(parsed.flag("--json") == given)
+        #expect(parsed.value("--json") == value)
+        #expect(parsed.positionals == positionals)
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let parsed = try ArgumentParser.parse(["--", "--raw", "-o"], options: options)
         #expect(parsed.positionals == ["--raw", "-o"])

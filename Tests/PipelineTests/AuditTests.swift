@@ -259,8 +259,9 @@ struct AuditTests {
         #expect(!html.contains("<script>alert(1)"))
         // No script, no external resource: the page stands alone.
         #expect(!html.contains("<script"))
-        #expect(!html.contains("src="))
-        #expect(!html.contains("http://") || !html.contains("href=\"http"))
+        for reference in ["src=", "href=\"http", "<link", "@import", "url("] {
+            #expect(!html.contains(reference), "\(reference)")
+        }
         #expect(html.contains("<svg"))
         #expect(html.contains("<circle"))
         #expect(html.contains("Audit de la carte"))

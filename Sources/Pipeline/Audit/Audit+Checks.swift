@@ -262,7 +262,9 @@ extension Audit {
         let resolver = Resolver(options: options.resolver)
         let blocking = options.resolver.blocking
         let pairs = blocking.candidatePairs(in: corpus, threads: options.threads)
-        let compared = pairs.map { corpus.compare(Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) }
+        let compared = parallelChunks(pairs.count, threads: options.threads) { range in
+            range.map { corpus.compare(Int(pairs[$0] >> 32), Int(pairs[$0] & 0xFFFF_FFFF)) }
+        }
         let model = resolver.estimate(corpus: corpus, compared: compared)
 
         var findings: [AuditFinding] = []
