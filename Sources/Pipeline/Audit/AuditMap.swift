@@ -118,7 +118,8 @@ struct AuditMap {
             let name = strings.language == "nl" ? country.nameDutch : country.nameFrench
             svg +=
                 "<text x=\"\(format(x))\" y=\"\(format(y))\" text-anchor=\"middle\" "
-                + "font-size=\"15\" fill=\"#9a927f\" font-style=\"italic\">"
+                + "font-size=\"15\" fill=\"#8a8270\" font-style=\"italic\" "
+                + "stroke=\"#f6f3ea\" stroke-width=\"3\" paint-order=\"stroke\">"
                 + "\(HTMLPage.escape(name))</text>\n"
         }
 
