@@ -123,7 +123,9 @@ struct AuditMap {
                 + "\(HTMLPage.escape(name))</text>\n"
         }
 
-        // Flagged points last, so that they stay visible over the others.
+        // Smaller dots as points multiply, so that a dense region stays readable;
+        // flagged points last, so that they stay visible over the others.
+        let radius = max(1.8, min(4, 4 * (500 / Double(max(points.count, 1))).squareRoot()))
         outsideView = 0
         let ordering = points.filter { !$0.isFlagged } + points.filter(\.isFlagged)
         for point in ordering {
@@ -135,11 +137,12 @@ struct AuditMap {
             let colour = AuditDocument.colour(ofPrecision: point.precision)
             let stroke =
                 point.isFlagged
-                ? "stroke=\"#d62728\" stroke-width=\"2.5\""
-                : "stroke=\"#ffffff\" stroke-width=\"0.6\""
+                ? "stroke=\"#d62728\" stroke-width=\"\(format(radius * 0.6))\""
+                : "stroke=\"#ffffff\" stroke-width=\"\(format(radius / 6))\""
             svg +=
                 "<circle cx=\"\(format(x))\" cy=\"\(format(y))\" "
-                + "r=\"\(point.isFlagged ? 6 : 4)\" fill=\"\(colour)\" \(stroke)>"
+                + "r=\"\(format(point.isFlagged ? radius * 1.5 : radius))\" "
+                + "fill=\"\(colour)\" \(stroke)>"
                 + "<title>\(HTMLPage.escape(point.name))</title></circle>\n"
         }
         svg += "</svg></figure>\n"
