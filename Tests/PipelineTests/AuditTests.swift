@@ -116,14 +116,26 @@ struct AuditTests {
         ]
     }
 
-    /// A map database holding the entities, the stale one from a run two years old.
-    static func makeMap(in folder: URL) throws -> SQLiteStore {
-        let store = try SQLiteStore(path: folder.appendingPathComponent("map.gpkg").path)
+    /// A map database holding the entities, the stale one from a run two years old;
+    /// `backdate` runs SQL on the database.
+    static func fill(_ store: any MapStore, backdate: (String) throws -> Void) throws {
         try store.load(run(source: "ancienne-liste", uids: ["stale"]))
-        try store.database.execute("UPDATE runs SET started = '2024-01-15T08:00:00Z'")
+        try backdate("UPDATE runs SET started = '2024-01-15T08:00:00Z'")
         try store.load(
             run(source: "partenaire", uids: entities.map(\.uid).filter { $0 != "stale" }))
+    }
+
+    static func makeMap(in folder: URL) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: folder.appendingPathComponent("map.gpkg").path)
+        try fill(store) { try store.database.execute($0) }
         return store
+    }
+
+    static func options() -> Audit.Options {
+        var options = Audit.Options()
+        options.gazetteerPath = gazetteerPath
+        options.threads = 2
+        return options
     }
 
     /// The gazetteer store, built once for the whole test run.
@@ -148,10 +160,7 @@ struct AuditTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try makeMap(in: folder)
-        var options = Audit.Options()
-        options.gazetteerPath = gazetteerPath
-        options.threads = 2
-        return try Audit(options: options).run(on: store, database: "test.gpkg")
+        return try Audit(options: options()).run(on: store, database: "test.gpkg")
     }
 
     /// The uids of the entities a check found.
@@ -249,6 +258,33 @@ struct AuditTests {
         #expect(findings.count == 3)
         #expect(findings.allSatisfy { $0.check == .suspiciousPhone })
         #expect(findings.allSatisfy { $0.reason == .shared(entities: 3) })
+    }
+
+    /// The test PostgreSQL server, when one runs (`.ci/postgis start`; CI starts it).
+    static let postgresURL = ProcessInfo.processInfo.environment["GLANEUR_TEST_POSTGRES_URL"]
+
+    @Test(
+        .enabled(
+            if: postgresURL != nil,
+            "no test PostgreSQL server: set GLANEUR_TEST_POSTGRES_URL (.ci/postgis start)"))
+    func postgresGivesTheSameFindings() throws {
+        let url = try #require(Self.postgresURL)
+        let schema = "audit_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = try PostgresConnection(url: url)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let separator = url.contains("?") ? "&" : "?"
+        let store = try PostgresStore(
+            url: url + separator + "options=-c%20search_path%3D\(schema)%2Cpublic")
+        try Self.fill(store) { try store.connection.execute($0) }
+
+        let report = try Audit(options: Self.options()).run(on: store, database: "postgres")
+        let expected = try Self.audit()
+        func summary(_ report: AuditReport) -> [String] {
+            report.findings.map { "\($0.check.rawValue) \($0.entity.uid) \($0.value)" }.sorted()
+        }
+        #expect(summary(report) == summary(expected))
+        #expect(report.completeness.map(\.records) == expected.completeness.map(\.records))
     }
 
     // MARK: - Documents
