@@ -34,7 +34,7 @@ extension AuditDocument {
         writeCompleteness(strings, to: &page)
         writePrecision(strings, to: &page)
         writeFindings(strings, to: &page)
-        // Read by the end-to-end test: the page was written to its end.
+        // The last element: a browser that shows it has loaded the whole page.
         page.raw("<footer id=\"audit-complete\" class=\"note\">glaneur audit</footer>\n")
         return page.finish()
     }
