@@ -63,6 +63,13 @@ struct AuditTests {
             point(51.05, 3.7167, "locality")
         ),
         (
+            "no-dutch",
+            EntityFields(
+                name: "Ferme du Moulin", street: "Rue du Moulin", houseNumber: "4",
+                postcode: "3000", locality: "Heverlee", country: "BE"),
+            point(50.8798, 4.7005, "locality")
+        ),
+        (
             "xss",
             EntityFields(
                 name: "<script>alert(1)</script>", postcode: "5000", locality: "Namur",
@@ -196,10 +203,13 @@ struct AuditTests {
                         Date().timeIntervalSince(Date(timeIntervalSince1970: 1_705_305_600))
                             / 86_400)))
 
+        // Gand is Gent's French name; Heverlee is no name of postcode 3000 (Leuven), and
+        // neither "Rue du Moulin" nor "Ferme du Moulin" is Dutch.
         let flemish = report.findings(.flemishWithoutDutch)
-        #expect(flemish.map(\.entity.uid) == ["french-name"])
+        #expect(flemish.map(\.entity.uid) == ["french-name", "no-dutch"])
         #expect(flemish.first?.value == "Gand")
         #expect(flemish.first?.reason == .frenchLocality(dutch: "Gent"))
+        #expect(flemish.last?.reason == .noDutch)
 
         let duplicates = report.findings(.likelyDuplicate)
         #expect(duplicates.count == 1)
@@ -219,12 +229,12 @@ struct AuditTests {
         let sources = report.completeness.map(\.source)
         #expect(sources == ["ancienne-liste", "partenaire", nil])
         let partner = try #require(report.completeness.first { $0.source == "partenaire" })
-        #expect(partner.records == 8)
+        #expect(partner.records == 9)
         #expect(partner.share(.name) == 1)
-        #expect(partner.share(.phone) == 4.0 / 8)
-        #expect(partner.share(.street) == 4.0 / 8)
+        #expect(partner.share(.phone) == 4.0 / 9)
+        #expect(partner.share(.street) == 5.0 / 9)
         #expect(partner.share(.companyNumber) == 0)
-        #expect(report.precisions == ["housenumber": 4, "locality": 5])
+        #expect(report.precisions == ["housenumber": 4, "locality": 6])
     }
 
     @Test(arguments: [
