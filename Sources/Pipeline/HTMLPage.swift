@@ -116,8 +116,9 @@ struct HTMLPage {
         guard let largest = bars.map(\.value).max(), largest > 0 else { return }
         let rowHeight = 22
         let height = bars.count * rowHeight + 10
-        // Room for the longest label, at about 7 units a character of 13-unit text.
-        let labelWidth = min(320, max(200, (bars.map(\.label.count).max() ?? 0) * 7 + 12))
+        // Room for the longest label, at about 7.5 units a character of 13-unit text.
+        let longest = bars.map(\.label.count).max() ?? 0
+        let labelWidth = min(320, max(200, longest * 15 / 2 + 14))
         let barRoom = 640 - labelWidth - 60
         body +=
             "<figure><svg role=\"img\" width=\"640\" height=\"\(height)\" "
