@@ -18,6 +18,12 @@ import Store
 /// The audit only reads: it re-validates the values with the normaliser's validators,
 /// places localities with the offline gazetteer, and compares the entities' golden
 /// records with the deduplicator's own blocking, comparisons and model.
+///
+/// The whole map is held in memory while the checks run (the entities, and the records
+/// with their source fields): about 235 MB for 16,000 entities and 20,000 records, the
+/// gazetteer's index included. A map of millions of records needs the checks to stream
+/// the records instead; the contact and staleness checks could, the duplicate search
+/// (which builds one corpus of all entities) could not.
 public struct Audit: Sendable {
     public struct Options: Sendable {
         /// A record whose last confirmation is older than this many days is stale.
