@@ -85,7 +85,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
         .testTarget(name: "ResolveTests", dependencies: ["Resolve", "GlaneurCore", "Normalize"]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "GlaneurCore", "Ingest", "Store"]),
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "GlaneurCore", "Ingest", "Store", "Geocode", "Resolve"]),
         .testTarget(name: "CLITests", dependencies: ["GlaneurCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["glaneur"]),
     ]

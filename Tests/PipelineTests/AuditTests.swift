@@ -1,5 +1,7 @@
 import Foundation
+import Geocode
 import GlaneurCore
+import Resolve
 import Testing
 
 @testable import Pipeline
@@ -297,6 +299,23 @@ struct AuditTests {
         #expect(report.completeness.map(\.records) == expected.completeness.map(\.records))
     }
 
+    @Test func anEntityIsNoDuplicateOfItself() {
+        // Two of the name's tokens sound alike: blocking puts the entity twice in a block.
+        let entities = ["Hoeve ten Hove", "Ferme du Chêne"].enumerated().map { index, name in
+            StoredEntity(
+                fid: Int64(index), uid: "e\(index)",
+                fields: EntityFields(
+                    name: name, street: "Kerkstraat", houseNumber: "1", postcode: "3700",
+                    locality: "Tongeren", country: "BE", phones: ["+3212\(234560 + index)"]),
+                location: nil, status: "active", firstSeen: "", lastSeen: "")
+        }
+        let audit = Audit(options: Self.options())
+        let findings = audit.checkDuplicates(
+            entities, normalized: audit.normalize(entities),
+            places: entities.map { _ in .unplaced(reason: "", steps: []) })
+        #expect(findings.isEmpty)
+    }
+
     // MARK: - Documents
 
     @Test func thePageEscapesEveryValue() throws {
@@ -353,6 +372,12 @@ struct AuditTests {
         for field in AuditField.allCases {
             #expect(AuditStrings.dutch.fields[field] != nil)
             #expect(AuditStrings.french.fields[field] != nil)
+        }
+        // The deduplicator's evidence is translated too.
+        #expect(dutch.contains("waarschijnlijkheid"))
+        for english in Comparison.allCases.flatMap(\.levels) {
+            #expect(!dutch.contains(english), "\(english)")
+            #expect(!french.contains(english), "\(english)")
         }
         #expect(dutch.contains("Gent"))
         #expect(!dutch.contains("Sommaire"))

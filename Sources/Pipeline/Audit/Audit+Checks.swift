@@ -271,6 +271,9 @@ extension Audit {
         for (index, pair) in pairs.enumerated() {
             let first = Int32(pair >> 32)
             let second = Int32(pair & 0xFFFF_FFFF)
+            // A record whose two rarest name tokens sound alike ("Hoeve ten Hove") meets
+            // itself in a block: a pair of one entity is no duplicate.
+            guard first != second else { continue }
             let scored = resolver.score(first, second, compared[index], model: model, answers: [:])
             guard scored.probability > options.resolver.reviewBand.upperBound else { continue }
             findings.append(
@@ -280,7 +283,7 @@ extension Audit {
                     reason: .duplicate(
                         other: Self.reference(entities[Int(second)]),
                         probability: scored.probability,
-                        evidence: Resolver.reasons(scored, model: model))))
+                        evidence: Self.evidence(scored, model: model))))
         }
         return findings.sorted {
             if case .duplicate(_, let a, _) = $0.reason, case .duplicate(_, let b, _) = $1.reason {
@@ -288,6 +291,22 @@ extension Audit {
             }
             return false
         }
+    }
+
+    /// The comparisons that weigh most in a pair's score, strongest first; the rule
+    /// alone when one decided the pair.
+    static func evidence(_ pair: ScoredPair, model: FellegiSunterModel, limit: Int = 4)
+        -> [MatchEvidence]
+    {
+        if let rule = pair.rule { return [MatchEvidence(comparison: rule, level: nil, weight: 0)] }
+        let items = Comparison.allCases.compactMap { comparison -> MatchEvidence? in
+            let level = pair.compared.pattern[comparison]
+            guard level != Pattern.null else { return nil }
+            return MatchEvidence(
+                comparison: comparison.key, level: Int(level),
+                weight: model.weight(comparison, level: level))
+        }
+        return Array(items.sorted { abs($0.weight) > abs($1.weight) }.prefix(limit))
     }
 
     // MARK: - Stale records

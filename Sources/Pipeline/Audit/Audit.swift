@@ -162,7 +162,7 @@ public struct Audit: Sendable {
 
     /// Each entity's golden record through the normaliser again, as the matcher and the
     /// language checks read it.
-    private func normalize(_ entities: [StoredEntity]) -> [NormalizedRecord] {
+    func normalize(_ entities: [StoredEntity]) -> [NormalizedRecord] {
         let normalizer = Normalizer()
         return parallelChunks(entities.count, threads: options.threads) { range in
             let cache = NormalizationCache()

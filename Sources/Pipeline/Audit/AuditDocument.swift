@@ -1,5 +1,6 @@
 import Foundation
 import GlaneurCore
+import Resolve
 
 /// The audit written out: JSON with every finding for machines, and a self-contained
 /// HTML page (no script, no network) for the people who look after the map.
@@ -119,8 +120,25 @@ public struct AuditDocument: Sendable {
             writeEntity(other, to: &writer)
             writer.raw("},\"probability\":")
             writer.raw(number(probability, digits: 4))
-            writer.raw(",\"evidence\":")
-            writer.string(evidence)
+            writer.raw(",\"evidence\":[")
+            for (index, item) in evidence.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"comparison\":")
+                writer.string(item.comparison)
+                writer.raw(",\"level\":")
+                if let level = item.level,
+                    let levels = Comparison(key: item.comparison)?.levels,
+                    levels.indices.contains(level)
+                {
+                    writer.string(levels[level])
+                } else {
+                    writer.raw("null")
+                }
+                writer.raw(",\"weight\":")
+                writer.raw(number(item.weight, digits: 2))
+                writer.raw("}")
+            }
+            writer.raw("]")
         case .notConfirmed(let source, let key, let days):
             writer.raw(",\"source\":")
             writer.string(source)

@@ -112,7 +112,7 @@ public enum AuditReason: Sendable, Hashable {
     /// The point lies this far from the gazetteer's centre of `place`.
     case far(kilometres: Double, place: String)
     /// The deduplicator's match probability for the pair, and its strongest evidence.
-    case duplicate(other: AuditEntity, probability: Double, evidence: String)
+    case duplicate(other: AuditEntity, probability: Double, evidence: [MatchEvidence])
     /// The record of `source` with `key` was last confirmed this many days ago.
     case notConfirmed(source: String, key: String, days: Int)
     /// The locality is the French name of a Flemish municipality; `dutch` is its name.
@@ -136,6 +136,23 @@ public enum AuditReason: Sendable, Hashable {
         case .frenchLocality: "french-locality"
         case .noDutch: "no-dutch"
         }
+    }
+}
+
+/// One comparison behind a likely duplicate, as the deduplicator weighed it.
+public struct MatchEvidence: Sendable, Hashable {
+    /// The comparison's key (`name`, `phone`…, see `Comparison`), or the rule that
+    /// decided the pair (`same-company-number`).
+    public var comparison: String
+    /// The level the pair reached, strongest agreement 0; nil for a rule.
+    public var level: Int?
+    /// log2(m/u) of the level: positive for a match, negative against.
+    public var weight: Double
+
+    public init(comparison: String, level: Int?, weight: Double) {
+        self.comparison = comparison
+        self.level = level
+        self.weight = weight
     }
 }
 

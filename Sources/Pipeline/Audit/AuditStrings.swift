@@ -51,7 +51,31 @@ struct AuditStrings: Sendable {
     var reasonColumn: String
     var shown: @Sendable (_ shown: Int, _ total: Int) -> String
     var none: String
-    var reason: @Sendable (AuditReason) -> String
+    /// The deduplicator's comparisons by key, and the meaning of each level, strongest
+    /// agreement first (as `Comparison.levels`); its rules by name.
+    var comparisons: [String: (name: String, levels: [String])]
+    var rules: [String: String]
+    /// Why a finding was made, given this table for the evidence of duplicates.
+    var reasonText: @Sendable (AuditReason, AuditStrings) -> String
+
+    func reason(_ reason: AuditReason) -> String {
+        reasonText(reason, self)
+    }
+
+    /// A pair's evidence in a few words: "nom : mêmes mots (+3,2) ; …".
+    func describe(_ evidence: [MatchEvidence]) -> String {
+        evidence.map { item in
+            guard let level = item.level else { return rules[item.comparison] ?? item.comparison }
+            let comparison = comparisons[item.comparison]
+            let name = comparison?.name ?? item.comparison
+            let meaning =
+                comparison.flatMap { $0.levels.indices.contains(level) ? $0.levels[level] : nil }
+                ?? String(level)
+            let sign = item.weight >= 0 ? "+" : "−"
+            return "\(name)\(language == "fr" ? " :" : ":") \(meaning) "
+                + "(\(sign)\(Self.decimal(abs(item.weight))))"
+        }.joined(separator: language == "fr" ? " ; " : "; ")
+    }
 
     static func forLanguage(_ code: String) -> AuditStrings? {
         switch code.lowercased() {
@@ -165,7 +189,33 @@ struct AuditStrings: Sendable {
         reasonColumn: "Motif",
         shown: { "Les \($0) premiers sur \($1)." },
         none: "Aucun constat.",
-        reason: { reason in
+        comparisons: [
+            "name": (
+                "nom",
+                [
+                    "mêmes mots", "mots presque tous semblables", "mots distinctifs semblables",
+                    "quelques mots semblables", "différents",
+                ]
+            ),
+            "phone": ("téléphone", ["un numéro en commun", "numéros différents"]),
+            "email": ("e-mail", ["une adresse en commun", "adresses différentes"]),
+            "company_number": ("n° d’entreprise", ["le même", "différents"]),
+            "location": (
+                "lieu",
+                [
+                    "même localité et code postal", "même localité ou code postal",
+                    "à moins de 5 km", "à moins de 25 km", "éloignés",
+                ]
+            ),
+            "address": ("adresse", ["même rue et numéro", "même rue", "rues différentes"]),
+            "contact": ("contact", ["un nom en commun", "différents"]),
+            "legal_form": ("forme juridique", ["équivalentes", "différentes"]),
+        ],
+        rules: [
+            "same-company-number": "même numéro d’entreprise",
+            "answered-match": "déclarés identiques par un opérateur",
+        ],
+        reasonText: { reason, table in
             switch reason {
             case .invalid: "invalide"
             case .invalidAtSource(let source, let column):
@@ -180,7 +230,7 @@ struct AuditStrings: Sendable {
                 "à \(decimal(kilometres)) km du centre de \(place)"
             case .duplicate(let other, let probability, let evidence):
                 "même producteur que « \(other.name) » (\(other.locality ?? "?")), "
-                    + "probabilité \(decimal(probability, digits: 2)) : \(evidence)"
+                    + "probabilité \(decimal(probability, digits: 2)) : \(table.describe(evidence))"
             case .notConfirmed(let source, let key, let days):
                 "\(source)/\(key) non confirmé depuis \(days) jours"
             case .frenchLocality(let dutch): "nom français ; en néerlandais : \(dutch)"
@@ -283,7 +333,35 @@ struct AuditStrings: Sendable {
         reasonColumn: "Reden",
         shown: { "De eerste \($0) van \($1)." },
         none: "Geen bevindingen.",
-        reason: { reason in
+        comparisons: [
+            "name": (
+                "naam",
+                [
+                    "dezelfde woorden", "woorden bijna allemaal gelijk",
+                    "kenmerkende woorden gelijk", "enkele woorden gelijk", "verschillend",
+                ]
+            ),
+            "phone": ("telefoon", ["een nummer gemeen", "verschillende nummers"]),
+            "email": ("e-mail", ["een adres gemeen", "verschillende adressen"]),
+            "company_number": ("ondernemingsnr.", ["hetzelfde", "verschillend"]),
+            "location": (
+                "ligging",
+                [
+                    "zelfde plaats en postcode", "zelfde plaats of postcode", "binnen 5 km",
+                    "binnen 25 km", "ver uit elkaar",
+                ]
+            ),
+            "address": (
+                "adres", ["zelfde straat en huisnummer", "zelfde straat", "andere straten"]
+            ),
+            "contact": ("contactpersoon", ["een naam gemeen", "verschillend"]),
+            "legal_form": ("rechtsvorm", ["gelijkwaardig", "verschillend"]),
+        ],
+        rules: [
+            "same-company-number": "zelfde ondernemingsnummer",
+            "answered-match": "door een operator als dezelfde aangeduid",
+        ],
+        reasonText: { reason, table in
             switch reason {
             case .invalid: "ongeldig"
             case .invalidAtSource(let source, let column):
@@ -298,7 +376,8 @@ struct AuditStrings: Sendable {
                 "\(decimal(kilometres)) km van het centrum van \(place)"
             case .duplicate(let other, let probability, let evidence):
                 "zelfde producent als ‘\(other.name)’ (\(other.locality ?? "?")), "
-                    + "waarschijnlijkheid \(decimal(probability, digits: 2)): \(evidence)"
+                    + "waarschijnlijkheid \(decimal(probability, digits: 2)): "
+                    + table.describe(evidence)
             case .notConfirmed(let source, let key, let days):
                 "\(source)/\(key) sinds \(days) dagen niet bevestigd"
             case .frenchLocality(let dutch): "Franse naam; in het Nederlands: \(dutch)"
