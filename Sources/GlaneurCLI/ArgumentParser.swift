@@ -136,8 +136,7 @@ enum ArgumentParser {
                 parsed.setFlag(option.canonicalName)
                 let next = index < arguments.count ? arguments[index] : nil
                 let takesNext =
-                    inlineValue == nil && !optionsEnded
-                    && next.map { $0 == "-" || !$0.hasPrefix("-") } == true
+                    inlineValue == nil && next.map { $0 == "-" || !$0.hasPrefix("-") } == true
                 guard inlineValue != nil || takesNext else { continue }
             }
             let value: String
