@@ -69,7 +69,11 @@ public struct Blocking: Sendable {
         var blocks: [UInt64: [Int32]] = [:]
         blocks.reserveCapacity(corpus.count * 4)
         for (record, keys) in recordKeys.enumerated() {
-            for key in keys { blocks[key, default: []].append(Int32(record)) }
+            // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
+            // sound alike); the record goes into the block once, or it would meet itself.
+            for key in keys where blocks[key]?.last != Int32(record) {
+                blocks[key, default: []].append(Int32(record))
+            }
         }
         var members = blocks.values.filter { $0.count > 1 }
         if let newFrom {
