@@ -90,6 +90,10 @@ enum ListColumn {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    static func write(_ items: [String], to writer: inout JSONWriter) {
+        writer.strings(items)
+    }
+
     static func decode(_ text: String?) -> [String] {
         guard let text, !text.isEmpty, case .array(let items)? = try? JSONParser.parse(text)
         else { return [] }
@@ -102,6 +106,13 @@ enum ListColumn {
 enum RawFieldsColumn {
     static func encode(_ fields: [SourceField]) -> String {
         var writer = JSONWriter()
+        write(fields, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Writes the JSON straight into `writer`, for the bulk paths that never need a
+    /// `String`.
+    static func write(_ fields: [SourceField], to writer: inout JSONWriter) {
         writer.byte(UInt8(ascii: "["))
         for (index, field) in fields.enumerated() {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
@@ -116,6 +127,5 @@ enum RawFieldsColumn {
             writer.byte(UInt8(ascii: "]"))
         }
         writer.byte(UInt8(ascii: "]"))
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

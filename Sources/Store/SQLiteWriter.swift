@@ -49,8 +49,9 @@ struct Writer {
             INSERT INTO entities (\(SQLiteSchema.entityColumns.joined(separator: ", ")))
             VALUES (\(placeholders(SQLiteSchema.entityColumns.count)))
             """)
+        var json = JSONWriter(reservingCapacity: 4096)
         for entity in plan.newEntities {
-            try bindGolden(entity, to: insertEntity)
+            try bindGolden(entity, to: insertEntity, json: &json)
             try insertEntity.bind(now, at: 26)
             try insertEntity.bind(now, at: 27)
             try insertEntity.bind(runID, at: 28)
@@ -85,7 +86,7 @@ struct Writer {
             """)
         for (fid, entity) in plan.changedEntities {
             try snapshotEntity(fid, runID: runID)
-            try bindGolden(entity, to: updateEntity)
+            try bindGolden(entity, to: updateEntity, json: &json)
             try updateEntity.bind(now, at: 26)
             try updateEntity.bind(runID, at: 27)
             try updateEntity.bind(entity.contentHash, at: 28)
@@ -101,7 +102,8 @@ struct Writer {
             VALUES (\(placeholders(SQLiteSchema.recordColumns.count)))
             """)
         for record in plan.newRecords {
-            try bindRecord(record, entityFID: fid(record, in: fids), to: insertRecord)
+            try bindRecord(
+                record, entityFID: fid(record, in: fids), to: insertRecord, json: &json)
             try insertRecord.bind(runID, at: 14)
             try insertRecord.bind(runID, at: 15)
             try insertRecord.step()
@@ -115,7 +117,8 @@ struct Writer {
             """)
         for (id, record) in plan.changedRecords {
             try snapshotRecord(id, runID: runID)
-            try bindRecord(record, entityFID: fid(record, in: fids), to: updateRecord)
+            try bindRecord(
+                record, entityFID: fid(record, in: fids), to: updateRecord, json: &json)
             try updateRecord.bind(runID, at: 14)
             try updateRecord.bind(id, at: 15)
             try updateRecord.step()
@@ -226,7 +229,9 @@ struct Writer {
 
     /// Binds parameters 1 to 25: `geom` to `merged_into`, as `SQLiteSchema.entityColumns`
     /// orders them; the entity becomes active.
-    private func bindGolden(_ entity: PlannedEntity, to statement: Statement) throws {
+    private func bindGolden(
+        _ entity: PlannedEntity, to statement: Statement, json: inout JSONWriter
+    ) throws {
         let fields = entity.input.fields
         let location = entity.input.location
         try statement.bind(
@@ -243,13 +248,13 @@ struct Writer {
         try statement.bind(fields.postcode, at: 9)
         try statement.bind(fields.locality, at: 10)
         try statement.bind(fields.country, at: 11)
-        try statement.bind(ListColumn.encode(fields.phones), at: 12)
-        try statement.bind(ListColumn.encode(fields.emails), at: 13)
+        try statement.bindJSON(at: 12, using: &json) { $0.strings(fields.phones) }
+        try statement.bindJSON(at: 13, using: &json) { $0.strings(fields.emails) }
         try statement.bind(fields.website, at: 14)
         try statement.bind(fields.companyNumber, at: 15)
         try statement.bind(fields.vatNumber, at: 16)
-        try statement.bind(ListColumn.encode(fields.products), at: 17)
-        try statement.bind(ListColumn.encode(fields.labels), at: 18)
+        try statement.bindJSON(at: 17, using: &json) { $0.strings(fields.products) }
+        try statement.bindJSON(at: 18, using: &json) { $0.strings(fields.labels) }
         try statement.bind(location?.longitude, at: 19)
         try statement.bind(location?.latitude, at: 20)
         try statement.bind(location?.precision, at: 21)
@@ -262,7 +267,8 @@ struct Writer {
     /// Binds parameters 1 to 13: `entity_fid` to `status`, as `SQLiteSchema.recordColumns`
     /// orders them; the record becomes active.
     private func bindRecord(
-        _ record: PlannedRecord, entityFID: Int64, to statement: Statement
+        _ record: PlannedRecord, entityFID: Int64, to statement: Statement,
+        json: inout JSONWriter
     ) throws {
         let input = record.input
         try statement.bind(entityFID, at: 1)
@@ -271,8 +277,10 @@ struct Writer {
         try statement.bind(input.provenance.file, at: 4)
         try statement.bind(input.provenance.row, at: 5)
         try statement.bind(input.provenance.line, at: 6)
-        try statement.bind(RawFieldsColumn.encode(input.rawFields), at: 7)
-        try statement.bind(FieldsColumn.encode(input.fields), at: 8)
+        try statement.bindJSON(at: 7, using: &json) {
+            RawFieldsColumn.write(input.rawFields, to: &$0)
+        }
+        try statement.bindJSON(at: 8, using: &json) { FieldsColumn.write(input.fields, to: &$0) }
         try statement.bind(input.location?.longitude, at: 9)
         try statement.bind(input.location?.latitude, at: 10)
         try statement.bind(input.location?.precision, at: 11)
@@ -393,35 +401,46 @@ struct Writer {
 enum FieldsColumn {
     static func encode(_ fields: EntityFields) -> String {
         var writer = JSONWriter()
-        writer.byte(UInt8(ascii: "{"))
+        write(fields, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Writes the JSON straight into `writer`, for the bulk paths that never need a
+    /// `String`.
+    static func write(_ fields: EntityFields, to writer: inout JSONWriter) {
+        // Member by member rather than through arrays of pairs: this runs once per record
+        // of a bulk load, where an array per call costs more than the JSON.
         var first = true
-        func separator() {
-            if !first { writer.byte(UInt8(ascii: ",")) }
+        func scalar(_ key: String, _ value: String?) {
+            guard let value else { return }
+            writer.byte(UInt8(ascii: first ? "{" : ","))
             first = false
-        }
-        let scalars: [(String, String?)] = [
-            ("name", fields.name), ("legal_form", fields.legalForm), ("kind", fields.kind),
-            ("street", fields.street), ("house_number", fields.houseNumber),
-            ("box", fields.box), ("postcode", fields.postcode), ("locality", fields.locality),
-            ("country", fields.country), ("website", fields.website),
-            ("company_number", fields.companyNumber), ("vat_number", fields.vatNumber),
-        ]
-        for (key, value) in scalars {
-            guard let value else { continue }
-            separator()
             writer.key(key)
             writer.string(value)
         }
-        let lists: [(String, [String])] = [
-            ("phones", fields.phones), ("emails", fields.emails),
-            ("products", fields.products), ("labels", fields.labels),
-        ]
-        for (key, items) in lists where !items.isEmpty {
-            separator()
+        func list(_ key: String, _ items: [String]) {
+            guard !items.isEmpty else { return }
+            writer.byte(UInt8(ascii: first ? "{" : ","))
+            first = false
             writer.key(key)
             writer.strings(items)
         }
-        writer.byte(UInt8(ascii: "}"))
-        return String(decoding: writer.bytes, as: UTF8.self)
+        scalar("name", fields.name)
+        scalar("legal_form", fields.legalForm)
+        scalar("kind", fields.kind)
+        scalar("street", fields.street)
+        scalar("house_number", fields.houseNumber)
+        scalar("box", fields.box)
+        scalar("postcode", fields.postcode)
+        scalar("locality", fields.locality)
+        scalar("country", fields.country)
+        scalar("website", fields.website)
+        scalar("company_number", fields.companyNumber)
+        scalar("vat_number", fields.vatNumber)
+        list("phones", fields.phones)
+        list("emails", fields.emails)
+        list("products", fields.products)
+        list("labels", fields.labels)
+        writer.raw(first ? "{}" : "}")
     }
 }
