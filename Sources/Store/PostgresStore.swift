@@ -240,9 +240,14 @@ public final class PostgresStore: MapStore {
             }
         }
 
-        // Step 2: new entities by COPY; changed ones into a staging table, copied to the
-        // history, then updated in one statement.
+        // Step 2: new entities by binary COPY, under fids taken from the sequence up
+        // front, so that their records can point at them without reading every fid back;
+        // changed ones into a staging table, copied to the history, then updated in one
+        // statement.
         let entityList = Self.entityColumns.joined(separator: ", ")
+        var fids = plan.knownEntities.mapValues(\.fid)
+        fids.reserveCapacity(plan.knownEntities.count + plan.newEntities.count)
+        let firstNewFID = try reserveFIDs(plan.newEntities.count)
         // A load that more than doubles the table builds its indexes afresh after the
         // COPY, which is several times cheaper than growing them row by row; they are
         // back before the commit. Smaller loads keep it, so readers are never locked out
@@ -258,20 +263,26 @@ public final class PostgresStore: MapStore {
                 ALTER TABLE entities DROP CONSTRAINT entities_uid_key;
                 """)
         }
-        try connection.copy("COPY entities (\(entityList)) FROM STDIN") { buffer in
-            for entity in plan.newEntities {
-                Self.golden(entity, into: &buffer)
-                buffer.field(now)
-                buffer.field(now)
-                buffer.field(runID)
-                buffer.field(runID)
-                buffer.field(entity.contentHash)
-                try buffer.endRow()
+        try connection.copyBinary(
+            "COPY entities (fid, \(entityList)) FROM STDIN (FORMAT binary)"
+        ) { rows in
+            for (offset, entity) in plan.newEntities.enumerated() {
+                let fid = firstNewFID + Int64(offset)
+                rows.startRow()
+                rows.bigint(fid)
+                Self.golden(entity, into: rows)
+                rows.text(now)
+                rows.text(now)
+                rows.bigint(runID)
+                rows.bigint(runID)
+                rows.text(entity.contentHash)
+                try rows.endRow()
+                fids[entity.input.uid] = fid
             }
         }
         if rebuildsIndex {
             // Adding the constraint back checks every uid again: a duplicate fails the run.
-            try connection.execute(
+            try rebuildIndexes(
                 """
                 CREATE INDEX entities_geom ON entities USING gist (geom);
                 CREATE INDEX entities_status ON entities (status);
@@ -284,17 +295,19 @@ public final class PostgresStore: MapStore {
                 CREATE TEMP TABLE stage_entities ON COMMIT DROP AS
                     SELECT fid, \(entityList) FROM entities WITH NO DATA
                 """)
-            try connection.copy("COPY stage_entities (fid, \(entityList)) FROM STDIN") {
-                buffer in
+            try connection.copyBinary(
+                "COPY stage_entities (fid, \(entityList)) FROM STDIN (FORMAT binary)"
+            ) { rows in
                 for (fid, entity) in plan.changedEntities {
-                    buffer.field(fid)
-                    Self.golden(entity, into: &buffer)
-                    buffer.field(now)  // first_seen: not copied back
-                    buffer.field(now)
-                    buffer.field(runID)  // first_run: not copied back
-                    buffer.field(runID)
-                    buffer.field(entity.contentHash)
-                    try buffer.endRow()
+                    rows.startRow()
+                    rows.bigint(fid)
+                    Self.golden(entity, into: rows)
+                    rows.text(now)  // first_seen: not copied back
+                    rows.text(now)
+                    rows.bigint(runID)  // first_run: not copied back
+                    rows.bigint(runID)
+                    rows.text(entity.contentHash)
+                    try rows.endRow()
                 }
             }
             try snapshotEntities("SELECT fid FROM stage_entities", runID: runText)
@@ -306,14 +319,6 @@ public final class PostgresStore: MapStore {
                 FROM stage_entities s WHERE e.fid = s.fid
                 """)
         }
-        var fids = plan.knownEntities.mapValues(\.fid)
-        if !plan.newEntities.isEmpty {
-            let created = try connection.query(
-                "SELECT uid, fid FROM entities WHERE first_run = $1", [runText])
-            for row in 0..<created.count {
-                fids[created.text(row, 0) ?? ""] = created.int64(row, 1)
-            }
-        }
 
         // Step 3: records, the same way.
         let recordList = Self.recordColumns.joined(separator: ", ")
@@ -321,26 +326,33 @@ public final class PostgresStore: MapStore {
         let rebuildsRecordIndexes =
             plan.newRecords.count >= bulkThreshold && plan.newRecords.count > existingRecords
         if rebuildsRecordIndexes {
+            // The foreign key goes too: checked row by row, it costs a lookup and a row
+            // lock on the entity per record; added back, it is checked in one join.
             try connection.execute(
                 """
                 DROP INDEX records_entity;
                 ALTER TABLE records DROP CONSTRAINT records_source_source_key_key;
+                ALTER TABLE records DROP CONSTRAINT records_entity_fid_fkey;
                 """)
         }
-        try connection.copy("COPY records (\(recordList)) FROM STDIN") { buffer in
+        try connection.copyBinary("COPY records (\(recordList)) FROM STDIN (FORMAT binary)") {
+            rows in
             for record in plan.newRecords {
-                try Self.record(record, fids: fids, into: &buffer)
-                buffer.field(runID)
-                buffer.field(runID)
-                try buffer.endRow()
+                rows.startRow()
+                try Self.record(record, fids: fids, into: rows)
+                rows.bigint(runID)
+                rows.bigint(runID)
+                try rows.endRow()
             }
         }
         if rebuildsRecordIndexes {
-            try connection.execute(
+            try rebuildIndexes(
                 """
                 CREATE INDEX records_entity ON records (entity_fid);
                 ALTER TABLE records ADD CONSTRAINT records_source_source_key_key
                     UNIQUE (source, source_key);
+                ALTER TABLE records ADD CONSTRAINT records_entity_fid_fkey
+                    FOREIGN KEY (entity_fid) REFERENCES entities (fid);
                 """)
         }
         if !plan.changedRecords.isEmpty {
@@ -349,14 +361,16 @@ public final class PostgresStore: MapStore {
                 CREATE TEMP TABLE stage_records ON COMMIT DROP AS
                     SELECT id, \(recordList) FROM records WITH NO DATA
                 """)
-            try connection.copy("COPY stage_records (id, \(recordList)) FROM STDIN") {
-                buffer in
+            try connection.copyBinary(
+                "COPY stage_records (id, \(recordList)) FROM STDIN (FORMAT binary)"
+            ) { rows in
                 for (id, record) in plan.changedRecords {
-                    buffer.field(id)
-                    try Self.record(record, fids: fids, into: &buffer)
-                    buffer.field(runID)  // first_run: not copied back
-                    buffer.field(runID)
-                    try buffer.endRow()
+                    rows.startRow()
+                    rows.bigint(id)
+                    try Self.record(record, fids: fids, into: rows)
+                    rows.bigint(runID)  // first_run: not copied back
+                    rows.bigint(runID)
+                    try rows.endRow()
                 }
             }
             try snapshotRecords("SELECT id FROM stage_records", runID: runText)
@@ -488,59 +502,86 @@ public final class PostgresStore: MapStore {
             """, [runID] + (extra.map { [$0] } ?? []))
     }
 
+    /// Takes `count` consecutive fids from the entities' sequence and returns the first.
+    ///
+    /// `nextval` and `setval` are two steps: a session inserting into `entities` outside
+    /// Glaneur in between could take a fid of the block, and the COPY would then fail on
+    /// the primary key, writing nothing. Glaneur's own writers cannot, since they hold
+    /// the write lock. Like any sequence, the block is not given back by a rollback.
+    private func reserveFIDs(_ count: Int) throws -> Int64 {
+        guard count > 0 else { return 0 }
+        let last = try connection.query(
+            """
+            SELECT setval(pg_get_serial_sequence('entities', 'fid'),
+                nextval(pg_get_serial_sequence('entities', 'fid')) + $1 - 1)
+            """, [String(count)]
+        ).int64(0, 0)
+        return last - Int64(count) + 1
+    }
+
+    /// Builds indexes after a bulk COPY with more sort memory than the default 64 MB, so
+    /// that sorting a million keys stays in memory; `SET LOCAL` ends with the run.
+    private func rebuildIndexes(_ sql: String) throws {
+        try connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        try connection.execute(sql)
+    }
+
     /// Writes `geom` to `merged_into`, as `SQLiteSchema.entityColumns` orders them.
-    private static func golden(_ entity: PlannedEntity, into buffer: inout CopyBuffer) {
+    private static func golden(_ entity: PlannedEntity, into rows: BinaryCopyRows) {
         let fields = entity.input.fields
         let location = entity.input.location
-        // EWKT: COPY parses it into the geometry column with its SRID.
-        buffer.field(location.map { "SRID=4326;POINT(\($0.longitude) \($0.latitude))" })
-        buffer.field(entity.input.uid)
-        buffer.field(fields.name)
-        buffer.field(fields.legalForm)
-        buffer.field(fields.kind)
-        buffer.field(fields.street)
-        buffer.field(fields.houseNumber)
-        buffer.field(fields.box)
-        buffer.field(fields.postcode)
-        buffer.field(fields.locality)
-        buffer.field(fields.country)
-        buffer.field(ListColumn.encode(fields.phones))
-        buffer.field(ListColumn.encode(fields.emails))
-        buffer.field(fields.website)
-        buffer.field(fields.companyNumber)
-        buffer.field(fields.vatNumber)
-        buffer.field(ListColumn.encode(fields.products))
-        buffer.field(ListColumn.encode(fields.labels))
-        buffer.field(location?.longitude)
-        buffer.field(location?.latitude)
-        buffer.field(location?.precision)
-        buffer.field(location?.score)
-        buffer.field(location?.provider)
-        buffer.field("active")
-        buffer.field(String?.none)
+        if let location {
+            rows.point(longitude: location.longitude, latitude: location.latitude)
+        } else {
+            rows.null()
+        }
+        rows.text(entity.input.uid)
+        rows.text(fields.name)
+        rows.text(fields.legalForm)
+        rows.text(fields.kind)
+        rows.text(fields.street)
+        rows.text(fields.houseNumber)
+        rows.text(fields.box)
+        rows.text(fields.postcode)
+        rows.text(fields.locality)
+        rows.text(fields.country)
+        rows.json { ListColumn.write(fields.phones, to: &$0) }
+        rows.json { ListColumn.write(fields.emails, to: &$0) }
+        rows.text(fields.website)
+        rows.text(fields.companyNumber)
+        rows.text(fields.vatNumber)
+        rows.json { ListColumn.write(fields.products, to: &$0) }
+        rows.json { ListColumn.write(fields.labels, to: &$0) }
+        rows.double(location?.longitude)
+        rows.double(location?.latitude)
+        rows.text(location?.precision)
+        rows.double(location?.score)
+        rows.text(location?.provider)
+        rows.text("active")
+        rows.null()
     }
 
     /// Writes `entity_fid` to `status`, as `SQLiteSchema.recordColumns` orders them.
     private static func record(
-        _ record: PlannedRecord, fids: [String: Int64], into buffer: inout CopyBuffer
+        _ record: PlannedRecord, fids: [String: Int64], into rows: BinaryCopyRows
     ) throws {
         guard let fid = fids[record.input.entityUID] else {
             throw StoreError("entity '\(record.input.entityUID)' is neither new nor known")
         }
         let input = record.input
-        buffer.field(fid)
-        buffer.field(input.provenance.source)
-        buffer.field(record.key)
-        buffer.field(input.provenance.file)
-        buffer.field(input.provenance.row)
-        buffer.field(input.provenance.line)
-        buffer.field(RawFieldsColumn.encode(input.rawFields))
-        buffer.field(FieldsColumn.encode(input.fields))
-        buffer.field(input.location?.longitude)
-        buffer.field(input.location?.latitude)
-        buffer.field(input.location?.precision)
-        buffer.field(record.contentHash)
-        buffer.field("active")
+        rows.bigint(fid)
+        rows.text(input.provenance.source)
+        rows.text(record.key)
+        rows.text(input.provenance.file)
+        rows.bigint(input.provenance.row)
+        rows.bigint(input.provenance.line)
+        rows.json { RawFieldsColumn.write(input.rawFields, to: &$0) }
+        rows.json { FieldsColumn.write(input.fields, to: &$0) }
+        rows.double(input.location?.longitude)
+        rows.double(input.location?.latitude)
+        rows.text(input.location?.precision)
+        rows.text(record.contentHash)
+        rows.text("active")
     }
 
     // MARK: - History
