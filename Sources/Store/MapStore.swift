@@ -28,9 +28,19 @@ public protocol MapStore: AnyObject {
     /// Calls `body` with every record attached to an active entity, by entity then
     /// record; inactive records, and those of inactive entities, only when asked for.
     func forEachRecord(includeInactive: Bool, _ body: (StoredRecord) throws -> Void) throws
+
+    /// Entities whose name or locality hold every word of `text`, accents and case
+    /// ignored, best match first, at most `limit` of them. The text is only ever read
+    /// as words, never as query syntax.
+    func search(_ text: String, limit: Int) throws -> [StoredEntity]
 }
 
 extension MapStore {
+    /// The twenty best matches for `text`.
+    public func search(_ text: String) throws -> [StoredEntity] {
+        try search(text, limit: 20)
+    }
+
     @discardableResult
     public func load(_ run: RunInput) throws -> RunReport {
         try load(run, dryRun: false)

@@ -26,6 +26,7 @@ public final class PostgresStore: MapStore {
         connection = try PostgresConnection(url: url)
         try connection.execute("SET lock_timeout = '\(lockTimeout)s'")
         try migrate()
+        try prepareSearch()
     }
 
     // MARK: - Schema
@@ -145,6 +146,65 @@ public final class PostgresStore: MapStore {
         }
     }
 
+    // MARK: - Full-text search
+
+    /// The text search configuration of names and localities: PostgreSQL's `simple`
+    /// configuration (lower case, no stemming, no stop words) with `unaccent` in front,
+    /// so that "Élevage" and "elevage" are one word, in French as in Dutch.
+    static let searchConfiguration = "glaneur_search"
+
+    /// What the full-text index covers. Searches spell it the same way: PostgreSQL uses
+    /// an expression index only for a query that repeats its expression.
+    static func searchDocument(prefix: String = "") -> String {
+        """
+        to_tsvector('\(searchConfiguration)'::regconfig, \
+        coalesce(\(prefix)name, '') || ' ' || coalesce(\(prefix)locality, ''))
+        """
+    }
+
+    static let searchIndex =
+        "CREATE INDEX entities_search ON entities USING gin ((\(searchDocument())))"
+
+    /// Creates the full-text index and its configuration where they are missing: in the
+    /// map's schema, with the `unaccent` extension installed beside PostGIS. They are
+    /// not a numbered migration, so that adding them changes no schema version; every
+    /// step checks first, so opening a map twice, or two at once, is harmless.
+    private func prepareSearch() throws {
+        let ready = try connection.query("SELECT to_regclass('entities_search') IS NOT NULL")
+        if ready.text(0, 0) == "t" { return }
+        try connection.transaction {
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
+            try connection.execute(
+                """
+                DO $$
+                DECLARE
+                    extensions text := (SELECT extnamespace::regnamespace::text
+                        FROM pg_extension WHERE extname = 'postgis');
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
+                        EXECUTE format('CREATE EXTENSION unaccent SCHEMA %s', extensions);
+                    END IF;
+                    IF NOT EXISTS (SELECT 1 FROM pg_ts_config
+                        WHERE cfgname = '\(Self.searchConfiguration)'
+                        AND cfgnamespace = current_schema()::regnamespace)
+                    THEN
+                        CREATE TEXT SEARCH CONFIGURATION \(Self.searchConfiguration) (COPY = simple);
+                        EXECUTE format(
+                            'ALTER TEXT SEARCH CONFIGURATION \(Self.searchConfiguration) '
+                            'ALTER MAPPING FOR hword, hword_part, word WITH %s.unaccent, simple',
+                            (SELECT extnamespace::regnamespace::text FROM pg_extension
+                                WHERE extname = 'unaccent'));
+                    END IF;
+                END $$;
+                """)
+            if try connection.query("SELECT to_regclass('entities_search') IS NULL").text(0, 0)
+                == "t"
+            {
+                try connection.execute(Self.searchIndex)
+            }
+        }
+    }
+
     // MARK: - Loading
 
     public func load(_ run: RunInput, dryRun: Bool) throws -> RunReport {
@@ -260,6 +320,7 @@ public final class PostgresStore: MapStore {
                 """
                 DROP INDEX entities_geom;
                 DROP INDEX entities_status;
+                DROP INDEX entities_search;
                 ALTER TABLE entities DROP CONSTRAINT entities_uid_key;
                 """)
         }
@@ -286,6 +347,7 @@ public final class PostgresStore: MapStore {
                 """
                 CREATE INDEX entities_geom ON entities USING gist (geom);
                 CREATE INDEX entities_status ON entities (status);
+                \(Self.searchIndex);
                 ALTER TABLE entities ADD CONSTRAINT entities_uid_key UNIQUE (uid);
                 """)
         }
@@ -723,35 +785,71 @@ public final class PostgresStore: MapStore {
 
     // MARK: - Reading entities
 
+    /// How many entities `forEachEntity` fetches at a time (settable so that tests can
+    /// read more than one batch with a few rows).
+    var fetchSize = 10_000
+
+    /// Reads the entities through a cursor, `fetchSize` rows at a time, so that memory
+    /// stays flat however large the map; all batches come from one snapshot.
     public func forEachEntity(
         includeInactive: Bool, _ body: (StoredEntity) throws -> Void
     ) throws {
-        // TODO: read through a cursor in batches; one result holds every entity in memory.
-        let result = try connection.query(
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { try? connection.execute("ROLLBACK") }
+        try connection.query(
             """
+            DECLARE glaneur_entities NO SCROLL CURSOR FOR
             SELECT \(SQLiteStore.entitySelection()) FROM entities
             WHERE status = 'active' OR ($1 AND status = 'inactive') ORDER BY fid
             """, [includeInactive ? "true" : "false"])
-        for row in 0..<result.count {
-            let text = { result.text(row, $0) }
-            let fields = EntityFields(
-                name: text(2) ?? "", legalForm: text(3), kind: text(4), street: text(5),
-                houseNumber: text(6), box: text(7), postcode: text(8), locality: text(9),
-                country: text(10), phones: ListColumn.decode(text(11)),
-                emails: ListColumn.decode(text(12)), website: text(13),
-                companyNumber: text(14), vatNumber: text(15),
-                products: ListColumn.decode(text(16)), labels: ListColumn.decode(text(17)))
-            var location: Location?
-            if let longitude = result.double(row, 18), let latitude = result.double(row, 19) {
-                location = Location(
-                    latitude: latitude, longitude: longitude, precision: text(20) ?? "",
-                    score: result.double(row, 21) ?? 0, provider: text(22) ?? "")
+        while true {
+            let batch = try connection.query("FETCH \(fetchSize) FROM glaneur_entities")
+            for row in 0..<batch.count {
+                try body(Self.entity(batch, row))
             }
-            try body(
-                StoredEntity(
-                    fid: result.int64(row, 0), uid: text(1) ?? "", fields: fields,
-                    location: location, status: text(23) ?? "", firstSeen: text(24) ?? "",
-                    lastSeen: text(25) ?? ""))
+            if batch.count < fetchSize { break }
         }
+    }
+
+    /// Entities whose name or locality hold every word of `text`, accents and case
+    /// ignored, best match first: the PostgreSQL side of `SQLiteStore.search(_:limit:)`.
+    ///
+    /// Words are matched whole, without stemming, as SQLite's FTS5 index does: the
+    /// names are French and Dutch alike, and a stemmer for one language would mangle
+    /// the other's words.
+    public func search(_ text: String, limit: Int) throws -> [StoredEntity] {
+        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return [] }
+        // plainto_tsquery reads the text as words only, never as query syntax.
+        let result = try connection.query(
+            """
+            SELECT \(SQLiteStore.entitySelection(prefix: "e.")) FROM entities e,
+                plainto_tsquery('\(Self.searchConfiguration)', $1) query
+            WHERE \(Self.searchDocument(prefix: "e.")) @@ query
+            ORDER BY ts_rank(\(Self.searchDocument(prefix: "e.")), query) DESC, e.fid
+            LIMIT $2
+            """, [text, String(limit)])
+        return (0..<result.count).map { Self.entity(result, $0) }
+    }
+
+    /// The columns of `SQLiteStore.entitySelection()`, from one row of a result.
+    private static func entity(_ result: PostgresResult, _ row: Int) -> StoredEntity {
+        let text = { result.text(row, $0) }
+        let fields = EntityFields(
+            name: text(2) ?? "", legalForm: text(3), kind: text(4), street: text(5),
+            houseNumber: text(6), box: text(7), postcode: text(8), locality: text(9),
+            country: text(10), phones: ListColumn.decode(text(11)),
+            emails: ListColumn.decode(text(12)), website: text(13),
+            companyNumber: text(14), vatNumber: text(15),
+            products: ListColumn.decode(text(16)), labels: ListColumn.decode(text(17)))
+        var location: Location?
+        if let longitude = result.double(row, 18), let latitude = result.double(row, 19) {
+            location = Location(
+                latitude: latitude, longitude: longitude, precision: text(20) ?? "",
+                score: result.double(row, 21) ?? 0, provider: text(22) ?? "")
+        }
+        return StoredEntity(
+            fid: result.int64(row, 0), uid: text(1) ?? "", fields: fields,
+            location: location, status: text(23) ?? "", firstSeen: text(24) ?? "",
+            lastSeen: text(25) ?? "")
     }
 }

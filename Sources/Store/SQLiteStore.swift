@@ -220,7 +220,7 @@ public final class SQLiteStore: MapStore {
 
     /// Entities whose name or locality match the words of `text` (FTS5, accents and case
     /// ignored), best match first.
-    public func search(_ text: String, limit: Int = 20) throws -> [StoredEntity] {
+    public func search(_ text: String, limit: Int) throws -> [StoredEntity] {
         // Each word becomes a quoted FTS5 string, so that user text is never read as query
         // syntax (https://sqlite.org/fts5.html#fts5_strings).
         let words = text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" })

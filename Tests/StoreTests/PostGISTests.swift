@@ -40,3 +40,59 @@ struct PostGISTests {
         #expect(type.text(0, 0) == "geometry(Point,4326)")
     }
 }
+
+/// Reading a PostgreSQL map streams it: a cursor hands the entities over in batches, so
+/// that an export holds one batch in memory, not the whole map.
+@Suite(.tags(.postgres), .enabled(if: Backend.tested.contains(.postgres)))
+struct PostgresStreamingTests {
+    @Test func everyEntityComesOnceInOrderAcrossBatches() throws {
+        let database = try TestDatabase(.postgres)
+        let store = try PostgresStore(url: database.location)
+        // 7 does not divide 30: the last batch is a short one; 30 is a multiple of 6 and
+        // 10, so a batch that ends exactly with the rows is read too.
+        var builder = RunBuilder(count: 30)
+        try store.load(builder.build())
+        builder.rows.removeLast()
+        try store.load(builder.build())
+
+        for size in [7, 6, 10, 1000] {
+            store.fetchSize = size
+            var uids: [String] = []
+            var fids: [Int64] = []
+            try store.forEachEntity(includeInactive: true) {
+                uids.append($0.uid)
+                fids.append($0.fid)
+            }
+            #expect(uids == (0..<30).map { "partner:e-\($0)" }, "batches of \(size)")
+            #expect(fids == fids.sorted())
+            var active = 0
+            try store.forEachEntity(includeInactive: false) { _ in active += 1 }
+            #expect(active == 29, "batches of \(size)")
+        }
+    }
+
+    @Test func theCursorReadsOneSnapshotAndLeavesTheConnectionReady() throws {
+        let database = try TestDatabase(.postgres)
+        let store = try PostgresStore(url: database.location)
+        store.fetchSize = 4
+        try store.load(RunBuilder(count: 12).build())
+
+        // Another session commits new entities while the first batches are read: the
+        // cursor does not see them.
+        let writer = try PostgresStore(url: database.location)
+        var seen = 0
+        try store.forEachEntity(includeInactive: true) { _ in
+            seen += 1
+            if seen == 2 { try writer.load(RunBuilder(count: 5, source: "late").build()) }
+        }
+        #expect(seen == 12)
+
+        // A body that throws ends the read; the connection goes on working.
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.forEachEntity(includeInactive: true) { _ in throw Stop() }
+        }
+        #expect(try entities(of: store).count == 17)
+        #expect(try store.load(RunBuilder(count: 12).build()).counts.unchanged == 12)
+    }
+}
