@@ -14,9 +14,10 @@ struct ExportTests {
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    @Test func geoJSONHoldsEveryActiveEntityAsAPointFeature() throws {
-        let folder = try TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+    @Test(.tags(.postgres), arguments: Backend.tested)
+    func geoJSONHoldsEveryActiveEntityAsAPointFeature(_ backend: Backend) throws {
+        let database = try TestDatabase(backend)
+        let store = try database.open()
         var run = RunBuilder(count: 3).build()
         run.entities[1].location = nil
         run.entities[2].fields.name = "Quote \" and \\ backslash"
@@ -48,10 +49,10 @@ struct ExportTests {
         #expect(text.contains(#""phones":["+3281100000"]"#))
     }
 
-    @Test(arguments: [false, true])
-    func csvForSpreadsheets(excel: Bool) throws {
-        let folder = try TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+    @Test(.tags(.postgres), arguments: Backend.tested, [false, true])
+    func csvForSpreadsheets(_ backend: Backend, excel: Bool) throws {
+        let database = try TestDatabase(backend)
+        let store = try database.open()
         var builder = RunBuilder()
         builder.rows = [(key: "1", name: "=cmd|' /C calc'!A0"), (key: "2", name: "Ferme; du Bois")]
         try store.load(builder.build())

@@ -83,9 +83,12 @@ struct GeoPackageTests {
         #expect(rtree == ["gpkg_rtree_index"])
     }
 
-    @Test func theStandaloneExportOpensInGDAL() throws {
-        let folder = try TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+    /// From either map database: the export reads entities through `forEachEntity`.
+    @Test(.tags(.postgres), arguments: Backend.tested)
+    func theStandaloneExportOpensInGDAL(_ backend: Backend) throws {
+        let database = try TestDatabase(backend)
+        let folder = database.folder
+        let store = try database.open()
         try store.load(RunBuilder(count: 12).build())
         let exported = folder.path("export.gpkg")
         #expect(try Exporter.writeGeoPackage(from: store, path: exported) == 12)

@@ -85,4 +85,72 @@ struct KillTests {
         // Most kills land in the middle of a load; at least one must have.
         #expect(killedMidway > 0)
     }
+
+    /// The same on PostgreSQL: the server rolls back the transaction of a client that
+    /// dies, whatever the load was doing, DDL of a bulk load included.
+    @Test(.tags(.postgres), .enabled(if: Backend.tested.contains(.postgres)))
+    func aPostgresLoadKilledAtRandomPointsLeavesTheDatabaseWhole() throws {
+        let database = try TestDatabase(.postgres)
+        let location = database.location
+        let run = RunBuilder(count: Self.rows).build()
+        let store = try PostgresStore(url: location)
+        try store.load(RunBuilder(count: 10, source: "earlier").build())
+
+        // How long a whole load takes here, measured in a schema of its own.
+        let timing = try TestDatabase(.postgres)
+        let clock = ContinuousClock()
+        let duration = try clock.measure { try PostgresStore(url: timing.location).load(run) }
+        let microseconds =
+            Int(duration.components.seconds * 1_000_000)
+            + Int(duration.components.attoseconds / 1_000_000_000_000)
+
+        var generator = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        for attempt in 0..<4 {
+            let delay = Int.random(in: 0...(microseconds * 2 / 3), using: &generator)
+            let threshold = attempt % 2 == 0 ? 1000 : Int.max
+            let child = fork()
+            if child == 0 {
+                var status: Int32 = 1
+                if let store = try? PostgresStore(url: location) {
+                    store.bulkThreshold = threshold
+                    status = (try? store.load(run)) == nil ? 1 : 0
+                }
+                _exit(status)
+            }
+            #expect(child > 0, "fork failed: errno \(errno)")
+            usleep(UInt32(delay))
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            if (status & 0x7F) == SIGKILL { killedMidway += 1 }
+
+            // Whatever the server still has to roll back, a new load waits for it (the
+            // write lock goes with the dead client's transaction), then sees either the
+            // whole run or none of it.
+            let check = try PostgresStore(url: location)
+            let runs = try check.runs().filter { $0.status == "committed" }
+            let count = try entities(of: check).count
+            #expect(runs.count == 1 && count == 10 || runs.count == 2 && count == 10 + Self.rows)
+            let report = try check.load(run)
+            #expect(report.counts.new + report.counts.unchanged == Self.rows)
+            #expect(try entities(of: check).count == 10 + Self.rows)
+            let indexes = try check.connection.query(
+                """
+                SELECT count(*) FROM pg_indexes
+                WHERE schemaname = current_schema() AND tablename IN ('entities', 'records')
+                """)
+            // entities: primary key, uid, geom, status, search; records: primary key,
+            // (source, source_key), entity_fid.
+            #expect(indexes.int(0, 0) == 8)
+            #expect(try check.search("ferme").count == 20)
+            // Back to the first run, newest first, so that every attempt starts alike.
+            let committed = try check.runs().filter { $0.status == "committed" }
+            for summary in committed.dropFirst().reversed() {
+                try check.revert(runID: summary.id)
+            }
+            #expect(try entities(of: check).count == 10)
+        }
+        #expect(killedMidway > 0)
+    }
 }
