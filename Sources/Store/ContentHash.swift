@@ -1,3 +1,4 @@
+import Dispatch
 import GlaneurCore
 
 /// A 64-bit FNV-1a digest in hex, to tell whether a row or a golden record changed
@@ -19,6 +20,11 @@ struct ContentHash {
 
     mutating func add(optional text: String?) {
         if let text { add(text) } else { mark(0xFE) }
+    }
+
+    mutating func add(list items: [String]) {
+        mark(0xFC)
+        for item in items { add(item) }
     }
 
     /// Adds a byte that no UTF-8 text holds, to mark a null or the start of a list.
@@ -53,12 +59,25 @@ struct ContentHash {
 
     /// The digest of a golden record and its point.
     static func of(fields: EntityFields, location: Location?) -> String {
+        // Field by field, in `scalarColumns` order then the lists, without gathering
+        // them in arrays first: this runs once per entity of a run.
         var hash = ContentHash()
-        for text in fields.scalarColumns { hash.add(optional: text) }
-        for list in [fields.phones, fields.emails, fields.products, fields.labels] {
-            hash.mark(0xFC)
-            for item in list { hash.add(item) }
-        }
+        hash.add(fields.name)
+        hash.add(optional: fields.legalForm)
+        hash.add(optional: fields.kind)
+        hash.add(optional: fields.street)
+        hash.add(optional: fields.houseNumber)
+        hash.add(optional: fields.box)
+        hash.add(optional: fields.postcode)
+        hash.add(optional: fields.locality)
+        hash.add(optional: fields.country)
+        hash.add(optional: fields.website)
+        hash.add(optional: fields.companyNumber)
+        hash.add(optional: fields.vatNumber)
+        hash.add(list: fields.phones)
+        hash.add(list: fields.emails)
+        hash.add(list: fields.products)
+        hash.add(list: fields.labels)
         if let location {
             hash.add(location.latitude)
             hash.add(location.longitude)
@@ -67,6 +86,43 @@ struct ContentHash {
             hash.add(location.provider)
         }
         return hash.hex
+    }
+}
+
+extension ContentHash {
+    /// The digests of a run's entities and of its records, in their order, computed on
+    /// every core: hashing is most of the planning of a large run, and each row's
+    /// digest depends on that row alone.
+    static func digests(of run: RunInput) -> (entities: [String], records: [String]) {
+        let entities = run.entities
+        let records = run.records
+        return (
+            concurrentMap(entities.count) {
+                of(fields: entities[$0].fields, location: entities[$0].location)
+            },
+            concurrentMap(records.count) { of(rawFields: records[$0].rawFields) }
+        )
+    }
+
+    /// `digest(index)` for every index below `count`, by chunks spread over the cores.
+    private static func concurrentMap(
+        _ count: Int, _ digest: @Sendable (Int) -> String
+    ) -> [String] {
+        let chunkSize = 4096
+        let chunks = (count + chunkSize - 1) / chunkSize
+        guard chunks > 1 else { return (0..<count).map(digest) }
+        var result = [String](repeating: "", count: count)
+        result.withUnsafeMutableBufferPointer { buffer in
+            // Each chunk writes its own slots only, and all are done when
+            // concurrentPerform returns.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
+                    slots[index] = digest(index)
+                }
+            }
+        }
+        return result
     }
 }
 

@@ -85,9 +85,17 @@ enum LoadPlanner {
                 "\(reject.provenance.file) row \(reject.provenance.row): \(reject.code.rawValue)")
         }
 
-        // Step 1: entities. Every uid the run names is looked up once.
+        let digests = ContentHash.digests(of: run)
+
+        // Step 1: entities. Every uid the run names is looked up once; an entity given
+        // twice counts once, as first given.
         var entityUIDs = Set<String>(minimumCapacity: run.entities.count)
-        for entity in run.entities { entityUIDs.insert(entity.uid) }
+        var firstGiven: [Int] = []
+        firstGiven.reserveCapacity(run.entities.count)
+        for (index, entity) in run.entities.enumerated()
+        where entityUIDs.insert(entity.uid).inserted {
+            firstGiven.append(index)
+        }
         for record in run.records where !entityUIDs.contains(record.entityUID) {
             throw StoreError(
                 "record \(record.provenance.file) row \(record.provenance.row) belongs to "
@@ -95,11 +103,9 @@ enum LoadPlanner {
         }
         let mergedAway = run.events.filter { $0.kind == .merge }.flatMap(\.otherUIDs)
         let known = try reader.entities(uids: Array(entityUIDs) + mergedAway)
-        var seenUIDs = Set<String>(minimumCapacity: run.entities.count)
-        for entity in run.entities where seenUIDs.insert(entity.uid).inserted {
-            let planned = PlannedEntity(
-                input: entity,
-                contentHash: ContentHash.of(fields: entity.fields, location: entity.location))
+        for index in firstGiven {
+            let entity = run.entities[index]
+            let planned = PlannedEntity(input: entity, contentHash: digests.entities[index])
             if let known = known[entity.uid] {
                 plan.knownEntities[entity.uid] = known
                 let changed = known.contentHash != planned.contentHash || known.status != "active"
@@ -119,8 +125,8 @@ enum LoadPlanner {
         for source in sources { knownRecords[source] = try reader.records(ofSource: source) }
         var seenKeys: [String: Set<String>] = [:]
         var entitiesStarted = Set<String>()
-        for record in run.records {
-            let hash = ContentHash.of(rawFields: record.rawFields)
+        for (index, record) in run.records.enumerated() {
+            let hash = digests.records[index]
             var key = key(of: record, contentHash: hash)
             let source = record.provenance.source
             // Rows without a key of their own that are identical to the letter (a line
@@ -139,7 +145,8 @@ enum LoadPlanner {
                         + "'\(key)' appears twice in source '\(source)'; keys must be unique")
             }
             let planned = PlannedRecord(input: record, key: key, contentHash: hash)
-            let label = "\(source)/\(key): \(record.fields.name)"
+            // Only the sampled rows need their label; the others never build it.
+            func label() -> String { "\(source)/\(key): \(record.fields.name)" }
             if let existing = knownRecords[source]?[key] {
                 let changed =
                     existing.contentHash != hash || existing.entityUID != record.entityUID
@@ -147,20 +154,20 @@ enum LoadPlanner {
                 if changed && run.mode != .append {
                     plan.changedRecords.append((existing.id, planned))
                     plan.counts.updated += 1
-                    plan.sample("updated", label)
+                    plan.sample("updated", label())
                 } else {
                     plan.counts.unchanged += 1
-                    plan.sample("unchanged", label)
+                    plan.sample("unchanged", label())
                 }
             } else {
                 plan.newRecords.append(planned)
                 let entityIsNew = plan.knownEntities[record.entityUID] == nil
                 if entityIsNew && entitiesStarted.insert(record.entityUID).inserted {
                     plan.counts.new += 1
-                    plan.sample("new", label)
+                    plan.sample("new", label())
                 } else {
                     plan.counts.merged += 1
-                    plan.sample("merged", label)
+                    plan.sample("merged", label())
                 }
             }
         }

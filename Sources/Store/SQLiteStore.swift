@@ -113,6 +113,11 @@ public final class SQLiteStore: MapStore {
         }
 
         func entities(uids: [String]) throws -> [String: KnownEntity] {
+            // A first load into an empty map has nothing to look up.
+            let empty = try database.firstRow("SELECT NOT EXISTS (SELECT 1 FROM entities)") {
+                $0.int(0) == 1
+            }
+            if empty == true { return [:] }
             var result: [String: KnownEntity] = [:]
             let statement = try database.cachedStatement(
                 "SELECT fid, content_hash, status FROM entities WHERE uid = ?")
