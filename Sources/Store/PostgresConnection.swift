@@ -8,6 +8,8 @@ import Foundation
 /// format, so that no value is ever read as SQL.
 final class PostgresConnection {
     private let handle: OpaquePointer
+    /// How many cursors `forEachRow` has opened, to name each one apart.
+    private var cursors = 0
 
     /// Connects with a `postgresql://` URL.
     ///
@@ -86,6 +88,31 @@ final class PostgresConnection {
             throw error
         }
         return PostgresResult(result)
+    }
+
+    /// Runs a query through a cursor and calls `body` with each row, fetching `batchSize`
+    /// rows at a time, so that memory holds one batch however many rows there are.
+    ///
+    /// Outside a transaction the rows come from one snapshot (`REPEATABLE READ`); inside
+    /// one, from the transaction's. `body` may read through the same connection, nested
+    /// reads included: each read has a cursor of its own.
+    func forEachRow(
+        _ sql: String, _ parameters: [String?] = [], batchSize: Int,
+        _ body: (PostgresResult, Int) throws -> Void
+    ) throws {
+        let ownsTransaction = PQtransactionStatus(handle) == PQTRANS_IDLE
+        if ownsTransaction { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        cursors += 1
+        let cursor = "glaneur_rows_\(cursors)"
+        defer {
+            if ownsTransaction { try? execute("ROLLBACK") } else { try? execute("CLOSE \(cursor)") }
+        }
+        try query("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", parameters)
+        while true {
+            let batch = try query("FETCH \(batchSize) FROM \(cursor)")
+            for row in 0..<batch.count { try body(batch, row) }
+            if batch.count < batchSize { break }
+        }
     }
 
     /// Streams rows into a table with `COPY … FROM STDIN` in text format.

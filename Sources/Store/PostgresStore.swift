@@ -792,8 +792,8 @@ public final class PostgresStore: MapStore {
 
     // MARK: - Reading entities
 
-    /// How many entities `forEachEntity` fetches at a time (settable so that tests can
-    /// read more than one batch with a few rows).
+    /// How many rows `forEachEntity` and `forEachRecord` fetch at a time (settable so that
+    /// tests can read more than one batch with a few rows).
     var fetchSize = 10_000
 
     /// Reads the entities through a cursor, `fetchSize` rows at a time, so that memory
@@ -801,20 +801,13 @@ public final class PostgresStore: MapStore {
     public func forEachEntity(
         includeInactive: Bool, _ body: (StoredEntity) throws -> Void
     ) throws {
-        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        defer { try? connection.execute("ROLLBACK") }
-        try connection.query(
+        try connection.forEachRow(
             """
-            DECLARE glaneur_entities NO SCROLL CURSOR FOR
             SELECT \(SQLiteStore.entitySelection()) FROM entities
             WHERE status = 'active' OR ($1 AND status = 'inactive') ORDER BY fid
-            """, [includeInactive ? "true" : "false"])
-        while true {
-            let batch = try connection.query("FETCH \(fetchSize) FROM glaneur_entities")
-            for row in 0..<batch.count {
-                try body(Self.entity(batch, row))
-            }
-            if batch.count < fetchSize { break }
+            """, [includeInactive ? "true" : "false"], batchSize: fetchSize
+        ) { batch, row in
+            try body(Self.entity(batch, row))
         }
     }
 

@@ -156,14 +156,15 @@ extension SQLiteStore {
 }
 
 extension PostgresStore {
-    /// Reads every record in one result, as `forEachEntity` does.
+    /// Reads the records through a cursor, `fetchSize` rows at a time, as `forEachEntity`
+    /// does.
     public func forEachRecord(
         includeInactive: Bool, _ body: (StoredRecord) throws -> Void
     ) throws {
-        let result = try connection.query(
+        try connection.forEachRow(
             StoredRecordQuery.sql(includeInactive: "$1::boolean"),
-            [includeInactive ? "true" : "false"])
-        for row in 0..<result.count {
+            [includeInactive ? "true" : "false"], batchSize: fetchSize
+        ) { result, row in
             let text = { result.text(row, $0) ?? "" }
             try body(
                 StoredRecord(

@@ -95,4 +95,30 @@ struct PostgresStreamingTests {
         #expect(try entities(of: store).count == 17)
         #expect(try store.load(RunBuilder(count: 12).build()).counts.unchanged == 12)
     }
+
+    @Test func recordsStreamTooAndReadsNestInsideEachOther() throws {
+        let database = try TestDatabase(.postgres)
+        let store = try PostgresStore(url: database.location)
+        store.fetchSize = 4
+        try store.load(RunBuilder(count: 9).build())
+        try store.load(RunBuilder(count: 5, source: "other").build())
+
+        var keys: [String] = []
+        try store.forEachRecord(includeInactive: true) { keys.append($0.sourceKey) }
+        #expect(keys.count == 14)
+        #expect(Set(keys) == Set((0..<9).map(String.init)))
+
+        // Reading the records while the entities are read: each read has its cursor.
+        var pairs = 0
+        var entityCount = 0
+        try store.forEachEntity(includeInactive: true) { _ in
+            entityCount += 1
+            if entityCount == 2 {
+                try store.forEachRecord(includeInactive: true) { _ in pairs += 1 }
+            }
+        }
+        #expect(entityCount == 14)
+        #expect(pairs == 14)
+        #expect(try store.load(RunBuilder(count: 9).build()).counts.unchanged == 9)
+    }
 }
