@@ -192,7 +192,8 @@ public final class PostgresStore: MapStore {
                         WHERE cfgname = '\(Self.searchConfiguration)'
                         AND cfgnamespace = current_schema()::regnamespace)
                     THEN
-                        CREATE TEXT SEARCH CONFIGURATION \(Self.searchConfiguration) (COPY = simple);
+                        CREATE TEXT SEARCH CONFIGURATION \(Self.searchConfiguration)
+                            (COPY = simple);
                         EXECUTE format(
                             'ALTER TEXT SEARCH CONFIGURATION \(Self.searchConfiguration) '
                             'ALTER MAPPING FOR hword, hword_part, word WITH %s.unaccent, simple',
