@@ -574,7 +574,7 @@ public final class PostgresStore: MapStore {
 
     /// Takes `count` consecutive fids from the entities' sequence and returns the first.
     ///
-    /// `nextval` and `setval` are two steps: a session inserting into `entities` outside
+    /// `nextval` and `setval` are two steps: a connection inserting into `entities` outside
     /// Glaneur in between could take a fid of the block, and the COPY would then fail on
     /// the primary key, writing nothing. Glaneur's own writers cannot, since they hold
     /// the write lock. Like any sequence, the block is not given back by a rollback.

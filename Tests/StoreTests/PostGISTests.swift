@@ -77,7 +77,7 @@ struct PostgresStreamingTests {
         store.fetchSize = 4
         try store.load(RunBuilder(count: 12).build())
 
-        // Another session commits new entities while the first batches are read: the
+        // Another connection commits new entities while the first batches are read: the
         // cursor does not see them.
         let writer = try PostgresStore(url: database.location)
         var seen = 0
