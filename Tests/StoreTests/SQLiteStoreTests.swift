@@ -56,7 +56,7 @@ struct SQLiteStoreTests {
         let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
             $0.int(0)
         }
-        #expect(versions == [1])
+        #expect(versions == [1, 2])
         #expect(try entities(of: reopened).count == 2)
 
         try reopened.database.execute(

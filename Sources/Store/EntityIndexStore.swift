@@ -1,0 +1,562 @@
+import GlaneurCore
+
+/// One record of the entity index: what matching a new record against it needs, kept
+/// with the map so that an import reads back only the blocks its records fall in.
+///
+/// The store treats the matcher's data as opaque: `form` is the matcher's own encoding
+/// of the record, `tokens` and `values` are the strings it counts for its statistics,
+/// and `keys` its blocking keys. The store keeps the counts of those strings over every
+/// active record up to date as rows come and go, and puts them back on a revert.
+public struct IndexedRecord: Sendable, Hashable {
+    /// The row's id in the index; 0 for a record not stored yet.
+    public var id: Int64
+    public var source: String
+    /// The key the record is stored under in `records` (see `RecordInput.storageKey`).
+    public var sourceKey: String
+    /// The digest of the record's source fields, to tell a changed row from the same.
+    public var contentHash: String
+    public var entityUID: String
+    /// The matcher's encoding of the record.
+    public var form: String
+    /// Sorts the records of a block (by name), so that a large block is read as a window
+    /// around a new record instead of whole.
+    public var nameOrder: String
+    /// Name tokens, each counted once per record (document frequencies).
+    public var tokens: [String]
+    /// Values whose frequency adjusts scores (`p|+3281…`, `e|…`, `n|…`): the kind is the
+    /// text up to the first `|`.
+    public var values: [String]
+    /// The blocking keys.
+    public var keys: [Int64]
+    /// The record's normalised fields and point, from which golden records are rebuilt.
+    public var fields: EntityFields
+    public var location: Location?
+    /// Its source's priority in the pipeline that sent it: higher wins in golden records.
+    public var priority: Int
+    /// The run that last wrote it (0 until stored), for recency in golden records.
+    public var lastRun: Int64
+
+    public init(
+        id: Int64 = 0, source: String, sourceKey: String, contentHash: String,
+        entityUID: String, form: String, nameOrder: String, tokens: [String],
+        values: [String], keys: [Int64], fields: EntityFields, location: Location?,
+        priority: Int, lastRun: Int64 = 0
+    ) {
+        self.id = id
+        self.source = source
+        self.sourceKey = sourceKey
+        self.contentHash = contentHash
+        self.entityUID = entityUID
+        self.form = form
+        self.nameOrder = nameOrder
+        self.tokens = tokens
+        self.values = values
+        self.keys = keys
+        self.fields = fields
+        self.location = location
+        self.priority = priority
+        self.lastRun = lastRun
+    }
+}
+
+/// A record's place in a block: its key and its name order.
+public struct BlockProbe: Sendable, Hashable {
+    public var key: Int64
+    public var nameOrder: String
+
+    public init(key: Int64, nameOrder: String) {
+        self.key = key
+        self.nameOrder = nameOrder
+    }
+}
+
+/// The counts of the index's statistics that a batch of records asked for.
+public struct IndexStatistics: Sendable, Equatable {
+    /// Active records in the index.
+    public var records = 0
+    /// Records whose name holds each token asked for (absent: none).
+    public var documents: [String: Int] = [:]
+    /// Records carrying each value asked for (absent: none).
+    public var values: [String: Int] = [:]
+    /// For each kind of value (`p|`), how many values of that kind the records carry.
+    public var totals: [String: Int] = [:]
+    /// For each kind, the sum of the squared counts of its values.
+    public var squares: [String: Double] = [:]
+
+    public init() {}
+}
+
+/// What a run changes in the entity index, written in the run's transaction.
+public struct EntityIndexChanges: Sendable {
+    /// Records to store, replacing the stored one with the same source and key.
+    public var upserts: [IndexedRecord] = []
+    /// Records that leave the index (a full list no longer sends them), by source and key.
+    public var removals: [(source: String, sourceKey: String)] = []
+    /// A newly estimated model, in the matcher's encoding; nil keeps the stored one.
+    public var model: String?
+
+    public init() {}
+}
+
+/// The reads the matcher needs from the entity index of a map database.
+public protocol EntityIndexReading: AnyObject {
+    /// The indexed records of one source, by source key.
+    func indexedRecords(source: String) throws -> [String: IndexedRecord]
+    /// The indexed records of these entities.
+    func indexedRecords(entityUIDs: [String]) throws -> [IndexedRecord]
+    /// The indexed records with these ids.
+    func indexedRecords(ids: [Int64]) throws -> [IndexedRecord]
+    /// For each probe, the ids of the records in its block nearest to it by name: up to
+    /// `window` on either side, so that a block of up to `window` records is read whole.
+    func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]]
+    /// The counts of these tokens and values, the number of records, and the totals.
+    func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics
+    /// The model last stored by a run that is not reverted.
+    func storedModel() throws -> String?
+    /// The order in which the map's entities were created (lower is older), by uid.
+    func entityOrder(uids: [String]) throws -> [String: Int64]
+}
+
+extension RecordInput {
+    /// The key the record is stored under, as the load computes it: the partner's key,
+    /// or the digest of its content when the partner gives none; and that digest.
+    public var storageKey: (key: String, contentHash: String) {
+        let hash = ContentHash.of(rawFields: rawFields)
+        return (LoadPlanner.key(of: self, contentHash: hash), hash)
+    }
+}
+
+// MARK: - Tables
+
+/// The entity index's tables, the same in SQLite and PostgreSQL (schema migration 2).
+///
+/// - `index_records`: one row per active record attached to an entity, with what the
+///   matcher needs and what golden records are rebuilt from;
+/// - `index_keys`: the blocking keys, key → record, ordered by name within a key;
+/// - `index_tokens`, `index_values`, `index_totals`: the statistics over active rows;
+/// - `index_models`: the model each run estimated, the latest one in force;
+/// - `index_history`: rows as they were before the run that first changed them.
+enum EntityIndexSchema {
+    static let recordColumns = [
+        "source", "source_key", "content_hash", "entity_uid", "form", "name_order", "tokens",
+        "match_values", "block_keys", "fields", "longitude", "latitude", "geocode_precision",
+        "geocode_score", "geocode_provider", "priority", "first_run", "last_run",
+    ]
+
+    static func tables(integer: String, real: String, withoutRowID: String) -> String {
+        """
+        CREATE TABLE index_records (
+            id \(integer) PRIMARY KEY,
+            source TEXT NOT NULL, source_key TEXT NOT NULL, content_hash TEXT NOT NULL,
+            entity_uid TEXT NOT NULL, form TEXT NOT NULL, name_order TEXT NOT NULL,
+            tokens TEXT NOT NULL, match_values TEXT NOT NULL, block_keys TEXT NOT NULL,
+            fields TEXT NOT NULL, longitude TEXT, latitude TEXT,
+            geocode_precision TEXT, geocode_score TEXT, geocode_provider TEXT,
+            priority INTEGER NOT NULL, first_run BIGINT NOT NULL, last_run BIGINT NOT NULL,
+            UNIQUE (source, source_key)
+        );
+        CREATE INDEX index_records_entity ON index_records (entity_uid);
+        CREATE INDEX index_records_first_run ON index_records (first_run);
+        CREATE TABLE index_keys (
+            block_key BIGINT NOT NULL, name_order TEXT NOT NULL, record BIGINT NOT NULL,
+            PRIMARY KEY (block_key, name_order, record)
+        )\(withoutRowID);
+        CREATE TABLE index_tokens (
+            token TEXT NOT NULL PRIMARY KEY, documents BIGINT NOT NULL)\(withoutRowID);
+        CREATE TABLE index_values (
+            value TEXT NOT NULL PRIMARY KEY, records BIGINT NOT NULL)\(withoutRowID);
+        CREATE TABLE index_totals (
+            name TEXT NOT NULL PRIMARY KEY, value \(real) NOT NULL)\(withoutRowID);
+        CREATE TABLE index_models (run_id BIGINT PRIMARY KEY, model TEXT NOT NULL);
+        CREATE TABLE index_history (
+            run_id BIGINT NOT NULL, id BIGINT NOT NULL,
+            source TEXT NOT NULL, source_key TEXT NOT NULL, content_hash TEXT NOT NULL,
+            entity_uid TEXT NOT NULL, form TEXT NOT NULL, name_order TEXT NOT NULL,
+            tokens TEXT NOT NULL, match_values TEXT NOT NULL, block_keys TEXT NOT NULL,
+            fields TEXT NOT NULL, longitude TEXT, latitude TEXT,
+            geocode_precision TEXT, geocode_score TEXT, geocode_provider TEXT,
+            priority INTEGER NOT NULL, first_run BIGINT NOT NULL, last_run BIGINT NOT NULL,
+            PRIMARY KEY (run_id, id)
+        );
+
+        """
+    }
+
+    static let sqlite = tables(integer: "INTEGER", real: "REAL", withoutRowID: " WITHOUT ROWID")
+    static let postgres = tables(
+        integer: "bigserial", real: "double precision", withoutRowID: "")
+}
+
+// MARK: - Reading and writing through either database
+
+/// A value bound to an index statement.
+enum IndexArgument {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    init(_ text: String?) { self = text.map { .text($0) } ?? .null }
+    init(_ number: Double?) { self = number.map { .real($0) } ?? .null }
+}
+
+/// A result row of an index query, every column as text (NULL as nil).
+struct IndexRow {
+    var columns: [String?]
+
+    func text(_ column: Int) -> String { columns[column] ?? "" }
+    func optionalText(_ column: Int) -> String? { columns[column] }
+    func int64(_ column: Int) -> Int64 { columns[column].flatMap { Int64($0) } ?? 0 }
+    func double(_ column: Int) -> Double? { columns[column].flatMap { Double($0) } }
+}
+
+/// The statements the index runs, written with `?1`-style parameters that both
+/// databases understand once PostgreSQL's `$1` replaces them.
+protocol IndexConnection {
+    func execute(_ sql: String, _ arguments: [IndexArgument]) throws
+    func rows(_ sql: String, _ arguments: [IndexArgument]) throws -> [IndexRow]
+}
+
+/// The entity index's reads and writes, shared by both map databases.
+struct EntityIndexTables {
+    let connection: any IndexConnection
+
+    static let selection =
+        "id, " + EntityIndexSchema.recordColumns.joined(separator: ", ")
+
+    // MARK: Reading
+
+    func records(where condition: String, _ arguments: [IndexArgument]) throws
+        -> [IndexedRecord]
+    {
+        try connection.rows(
+            "SELECT \(Self.selection) FROM index_records WHERE \(condition)", arguments
+        ).map(Self.record)
+    }
+
+    func records(source: String) throws -> [String: IndexedRecord] {
+        var result: [String: IndexedRecord] = [:]
+        for record in try records(where: "source = ?1", [.text(source)]) {
+            result[record.sourceKey] = record
+        }
+        return result
+    }
+
+    func records(entityUIDs: [String]) throws -> [IndexedRecord] {
+        var result: [IndexedRecord] = []
+        for uid in Set(entityUIDs).sorted() {
+            result += try records(where: "entity_uid = ?1", [.text(uid)])
+        }
+        return result
+    }
+
+    func records(ids: [Int64]) throws -> [IndexedRecord] {
+        var result: [IndexedRecord] = []
+        for id in Set(ids).sorted() {
+            result += try records(where: "id = ?1", [.integer(id)])
+        }
+        return result
+    }
+
+    func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]] {
+        try probes.map { probe in
+            let arguments: [IndexArgument] = [
+                .integer(probe.key), .text(probe.nameOrder), .integer(Int64(window)),
+            ]
+            let after = try connection.rows(
+                """
+                SELECT record FROM index_keys WHERE block_key = ?1 AND name_order >= ?2
+                ORDER BY name_order LIMIT ?3
+                """, arguments)
+            let before = try connection.rows(
+                """
+                SELECT record FROM index_keys WHERE block_key = ?1 AND name_order < ?2
+                ORDER BY name_order DESC LIMIT ?3
+                """, arguments)
+            return (after + before).map { $0.int64(0) }
+        }
+    }
+
+    func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {
+        var statistics = IndexStatistics()
+        for row in try connection.rows("SELECT name, value FROM index_totals", []) {
+            let name = row.text(0)
+            let value = row.double(1) ?? 0
+            if name == "records" {
+                statistics.records = Int(value)
+            } else if name.hasPrefix("total:") {
+                statistics.totals[String(name.dropFirst(6))] = Int(value)
+            } else if name.hasPrefix("squares:") {
+                statistics.squares[String(name.dropFirst(8))] = value
+            }
+        }
+        for token in tokens {
+            let rows = try connection.rows(
+                "SELECT documents FROM index_tokens WHERE token = ?1", [.text(token)])
+            if let row = rows.first { statistics.documents[token] = Int(row.int64(0)) }
+        }
+        for value in values {
+            let rows = try connection.rows(
+                "SELECT records FROM index_values WHERE value = ?1", [.text(value)])
+            if let row = rows.first { statistics.values[value] = Int(row.int64(0)) }
+        }
+        return statistics
+    }
+
+    func storedModel() throws -> String? {
+        try connection.rows(
+            "SELECT model FROM index_models ORDER BY run_id DESC LIMIT 1", []
+        ).first?.text(0)
+    }
+
+    static func record(_ row: IndexRow) -> IndexedRecord {
+        var location: Location?
+        if let longitude = row.double(11), let latitude = row.double(12) {
+            location = Location(
+                latitude: latitude, longitude: longitude, precision: row.text(13),
+                score: row.double(14) ?? 0, provider: row.text(15))
+        }
+        return IndexedRecord(
+            id: row.int64(0), source: row.text(1), sourceKey: row.text(2),
+            contentHash: row.text(3), entityUID: row.text(4), form: row.text(5),
+            nameOrder: row.text(6), tokens: ListColumn.decode(row.text(7)),
+            values: ListColumn.decode(row.text(8)),
+            keys: row.text(9).split(separator: " ").compactMap { Int64($0) },
+            fields: FieldsColumn.decode(row.text(10)), location: location,
+            priority: Int(row.int64(16)), lastRun: row.int64(18))
+    }
+
+    // MARK: Writing
+
+    /// Applies a run's changes: each row replaced or removed is copied to the history
+    /// first, and the statistics follow every row that comes or goes.
+    func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
+        var delta = StatisticsDelta()
+        for record in changes.upserts {
+            let existing = try records(
+                where: "source = ?1 AND source_key = ?2",
+                [.text(record.source), .text(record.sourceKey)]
+            ).first
+            if let existing {
+                try snapshot(existing.id, runID: runID)
+                try remove(existing, delta: &delta)
+            }
+            try insert(
+                record, id: existing?.id, firstRun: nil, runID: runID, delta: &delta)
+        }
+        for removal in changes.removals {
+            guard
+                let existing = try records(
+                    where: "source = ?1 AND source_key = ?2",
+                    [.text(removal.source), .text(removal.sourceKey)]
+                ).first
+            else { continue }
+            try snapshot(existing.id, runID: runID)
+            try remove(existing, delta: &delta)
+        }
+        if let model = changes.model {
+            try connection.execute(
+                "INSERT INTO index_models (run_id, model) VALUES (?1, ?2)",
+                [.integer(runID), .text(model)])
+        }
+        try write(delta)
+    }
+
+    /// Puts the index back as it was before the run: rows it created leave, rows it
+    /// changed or removed come back, and the statistics follow.
+    func revert(runID: Int64) throws {
+        var delta = StatisticsDelta()
+        for record in try records(where: "first_run = ?1", [.integer(runID)]) {
+            try remove(record, delta: &delta)
+        }
+        let previous = try connection.rows(
+            "SELECT \(Self.selection) FROM index_history WHERE run_id = ?1 ORDER BY id",
+            [.integer(runID)]
+        ).map(Self.record)
+        let firstRuns = try connection.rows(
+            "SELECT id, first_run FROM index_history WHERE run_id = ?1", [.integer(runID)])
+        var firstRunOfID: [Int64: Int64] = [:]
+        for row in firstRuns { firstRunOfID[row.int64(0)] = row.int64(1) }
+        for record in previous {
+            if let current = try records(where: "id = ?1", [.integer(record.id)]).first {
+                try remove(current, delta: &delta)
+            }
+            try insert(
+                record, id: record.id, firstRun: firstRunOfID[record.id] ?? record.lastRun,
+                runID: record.lastRun, delta: &delta)
+        }
+        try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
+        try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
+        try write(delta)
+    }
+
+    private func snapshot(_ id: Int64, runID: Int64) throws {
+        let columns = EntityIndexSchema.recordColumns.joined(separator: ", ")
+        try connection.execute(
+            """
+            INSERT INTO index_history (run_id, id, \(columns))
+            SELECT ?1, id, \(columns) FROM index_records WHERE id = ?2
+            ON CONFLICT DO NOTHING
+            """, [.integer(runID), .integer(id)])
+    }
+
+    private func remove(_ record: IndexedRecord, delta: inout StatisticsDelta) throws {
+        try connection.execute("DELETE FROM index_records WHERE id = ?1", [.integer(record.id)])
+        for key in Set(record.keys) {
+            try connection.execute(
+                "DELETE FROM index_keys WHERE block_key = ?1 AND name_order = ?2 AND record = ?3",
+                [.integer(key), .text(record.nameOrder), .integer(record.id)])
+        }
+        delta.add(record, sign: -1)
+    }
+
+    /// Inserts a row; `id` keeps a known row's id, `firstRun` its first run (nil: a row
+    /// whose first run is `runID` unless it replaces one).
+    private func insert(
+        _ record: IndexedRecord, id: Int64?, firstRun: Int64?, runID: Int64,
+        delta: inout StatisticsDelta
+    ) throws {
+        var arguments: [IndexArgument] = [
+            id.map { .integer($0) } ?? .null, .text(record.source), .text(record.sourceKey),
+            .text(record.contentHash), .text(record.entityUID), .text(record.form),
+            .text(record.nameOrder), .text(ListColumn.encode(record.tokens)),
+            .text(ListColumn.encode(record.values)),
+            .text(record.keys.map(String.init).joined(separator: " ")),
+            .text(FieldsColumn.encode(record.fields)),
+            // Coordinates as text: they come back exactly, so a golden record rebuilt from
+            // the index has the same digest as the one first written.
+            IndexArgument(record.location.map { String($0.longitude) }),
+            IndexArgument(record.location.map { String($0.latitude) }),
+            IndexArgument(record.location?.precision),
+            IndexArgument(record.location.map { String($0.score) }),
+            IndexArgument(record.location?.provider), .integer(Int64(record.priority)),
+        ]
+        let first: IndexArgument
+        if let firstRun {
+            first = .integer(firstRun)
+        } else if let id {
+            // A replaced row keeps the run that first indexed it.
+            let rows = try connection.rows(
+                "SELECT first_run FROM index_history WHERE id = ?1 ORDER BY run_id LIMIT 1",
+                [.integer(id)])
+            first = .integer(rows.first?.int64(0) ?? runID)
+        } else {
+            first = .integer(runID)
+        }
+        arguments += [first, .integer(runID)]
+        let idColumn = id == nil ? "" : "id, "
+        let values = id == nil ? arguments.dropFirst().map { $0 } : arguments
+        let list = (1...values.count).map { "?\($0)" }.joined(separator: ", ")
+        let inserted = try connection.rows(
+            """
+            INSERT INTO index_records (\(idColumn)\(EntityIndexSchema.recordColumns.joined(separator: ", ")))
+            VALUES (\(list)) RETURNING id
+            """, values)
+        let newID = inserted.first?.int64(0) ?? id ?? 0
+        for key in Set(record.keys) {
+            try connection.execute(
+                """
+                INSERT INTO index_keys (block_key, name_order, record) VALUES (?1, ?2, ?3)
+                ON CONFLICT DO NOTHING
+                """, [.integer(key), .text(record.nameOrder), .integer(newID)])
+        }
+        delta.add(record, sign: 1)
+    }
+
+    /// Writes the changes to the counts, keeping each kind's total and sum of squares.
+    private func write(_ delta: StatisticsDelta) throws {
+        var totals: [String: Double] = ["records": Double(delta.records)]
+        for (token, change) in delta.tokens where change != 0 {
+            try connection.execute(
+                """
+                INSERT INTO index_tokens (token, documents) VALUES (?1, ?2)
+                ON CONFLICT (token) DO UPDATE SET documents = index_tokens.documents + ?2
+                """, [.text(token), .integer(Int64(change))])
+            try connection.execute(
+                "DELETE FROM index_tokens WHERE token = ?1 AND documents <= 0", [.text(token)])
+        }
+        for (value, change) in delta.values where change != 0 {
+            let before = Double(
+                try connection.rows(
+                    "SELECT records FROM index_values WHERE value = ?1", [.text(value)]
+                ).first?.int64(0) ?? 0)
+            let after = max(0, before + Double(change))
+            let kind = StatisticsDelta.kind(of: value)
+            totals["total:" + kind, default: 0] += after - before
+            totals["squares:" + kind, default: 0] += after * after - before * before
+            if after > 0 {
+                try connection.execute(
+                    """
+                    INSERT INTO index_values (value, records) VALUES (?1, ?2)
+                    ON CONFLICT (value) DO UPDATE SET records = ?2
+                    """, [.text(value), .integer(Int64(after))])
+            } else {
+                try connection.execute(
+                    "DELETE FROM index_values WHERE value = ?1", [.text(value)])
+            }
+        }
+        for (name, change) in totals where change != 0 {
+            try connection.execute(
+                """
+                INSERT INTO index_totals (name, value) VALUES (?1, ?2)
+                ON CONFLICT (name) DO UPDATE SET value = index_totals.value + ?2
+                """, [.text(name), .real(change)])
+        }
+    }
+}
+
+/// The changes to the counts that a batch of rows coming and going makes.
+struct StatisticsDelta {
+    var records = 0
+    var tokens: [String: Int] = [:]
+    var values: [String: Int] = [:]
+
+    mutating func add(_ record: IndexedRecord, sign: Int) {
+        records += sign
+        for token in Set(record.tokens) { tokens[token, default: 0] += sign }
+        for value in record.values { values[value, default: 0] += sign }
+    }
+
+    /// `p|` for `p|+3281…`: the text up to and including the first `|`.
+    static func kind(of value: String) -> String {
+        guard let bar = value.firstIndex(of: "|") else { return "" }
+        return String(value[...bar])
+    }
+}
+
+extension FieldsColumn {
+    /// The fields `encode` wrote; an unreadable column gives a record with no name.
+    static func decode(_ text: String) -> EntityFields {
+        guard case .object(let members)? = try? JSONParser.parse(text) else {
+            return EntityFields(name: "")
+        }
+        var fields = EntityFields(name: "")
+        for (key, value) in members {
+            let scalar = value.scalarText
+            var list: [String] {
+                guard case .array(let items) = value else { return [] }
+                return items.compactMap(\.scalarText)
+            }
+            switch key {
+            case "name": fields.name = scalar ?? ""
+            case "legal_form": fields.legalForm = scalar
+            case "kind": fields.kind = scalar
+            case "street": fields.street = scalar
+            case "house_number": fields.houseNumber = scalar
+            case "box": fields.box = scalar
+            case "postcode": fields.postcode = scalar
+            case "locality": fields.locality = scalar
+            case "country": fields.country = scalar
+            case "website": fields.website = scalar
+            case "company_number": fields.companyNumber = scalar
+            case "vat_number": fields.vatNumber = scalar
+            case "phones": fields.phones = list
+            case "emails": fields.emails = list
+            case "products": fields.products = list
+            case "labels": fields.labels = list
+            default: continue
+            }
+        }
+        return fields
+    }
+}

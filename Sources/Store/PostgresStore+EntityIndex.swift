@@ -1,0 +1,104 @@
+extension PostgresStore: EntityIndexReading {
+    var indexTables: EntityIndexTables {
+        EntityIndexTables(connection: PostgresIndexConnection(connection: connection))
+    }
+
+    public func indexedRecords(source: String) throws -> [String: IndexedRecord] {
+        try indexTables.records(source: source)
+    }
+
+    public func indexedRecords(entityUIDs: [String]) throws -> [IndexedRecord] {
+        try indexTables.records(
+            where: "entity_uid = ANY(?1)", [.text(PostgresConnection.arrayLiteral(entityUIDs))])
+    }
+
+    public func indexedRecords(ids: [Int64]) throws -> [IndexedRecord] {
+        try indexTables.records(
+            where: "id = ANY(?1::bigint[])",
+            [.text(PostgresConnection.arrayLiteral(ids.map(String.init)))])
+    }
+
+    /// One round trip for every probe: a lateral join reads each probe's window.
+    public func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]] {
+        guard !probes.isEmpty else { return [] }
+        let keys = PostgresConnection.arrayLiteral(probes.map { String($0.key) })
+        let orders = PostgresConnection.arrayLiteral(probes.map(\.nameOrder))
+        let rows = try PostgresIndexConnection(connection: connection).rows(
+            """
+            SELECT p.n, w.record FROM unnest(?1::bigint[], ?2::text[]) WITH ORDINALITY
+                AS p(block_key, name_order, n)
+            CROSS JOIN LATERAL (
+                (SELECT record FROM index_keys k
+                 WHERE k.block_key = p.block_key AND k.name_order >= p.name_order
+                 ORDER BY k.name_order LIMIT ?3)
+                UNION ALL
+                (SELECT record FROM index_keys k
+                 WHERE k.block_key = p.block_key AND k.name_order < p.name_order
+                 ORDER BY k.name_order DESC LIMIT ?3)) w
+            """, [.text(keys), .text(orders), .integer(Int64(window))])
+        var result = [[Int64]](repeating: [], count: probes.count)
+        for row in rows {
+            let probe = Int(row.int64(0)) - 1
+            if result.indices.contains(probe) { result[probe].append(row.int64(1)) }
+        }
+        return result
+    }
+
+    public func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {
+        try indexTables.statistics(tokens: tokens, values: values)
+    }
+
+    public func storedModel() throws -> String? {
+        try indexTables.storedModel()
+    }
+
+    public func entityOrder(uids: [String]) throws -> [String: Int64] {
+        let result = try connection.query(
+            "SELECT uid, fid FROM entities WHERE uid = ANY($1)",
+            [PostgresConnection.arrayLiteral(uids)])
+        var order: [String: Int64] = [:]
+        for row in 0..<result.count { order[result.text(row, 0) ?? ""] = result.int64(row, 1) }
+        return order
+    }
+}
+
+/// The index's statements on a PostgreSQL connection: `?1` becomes `$1`.
+struct PostgresIndexConnection: IndexConnection {
+    let connection: PostgresConnection
+
+    func execute(_ sql: String, _ arguments: [IndexArgument]) throws {
+        try connection.query(Self.translate(sql), arguments.map(Self.text))
+    }
+
+    func rows(_ sql: String, _ arguments: [IndexArgument]) throws -> [IndexRow] {
+        let result = try connection.query(Self.translate(sql), arguments.map(Self.text))
+        return (0..<result.count).map { row in
+            IndexRow(columns: (0..<result.columnCount).map { result.text(row, $0) })
+        }
+    }
+
+    static func text(_ argument: IndexArgument) -> String? {
+        switch argument {
+        case .null: nil
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .text(let value): value
+        }
+    }
+
+    /// The statement with PostgreSQL's parameter marks.
+    static func translate(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count)
+        var previous: Character = " "
+        for character in sql {
+            if previous == "?" {
+                output.removeLast()
+                output.append(character.isNumber ? "$" : "?")
+            }
+            output.append(character)
+            previous = character
+        }
+        return output
+    }
+}
