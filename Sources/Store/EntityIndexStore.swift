@@ -92,8 +92,14 @@ public struct EntityIndexChanges: Sendable {
     public var upserts: [IndexedRecord] = []
     /// Records that leave the index (a full list no longer sends them), by source and key.
     public var removals: [(source: String, sourceKey: String)] = []
+    /// Records the run does not send that move to another entity (a split), by source
+    /// and key; their links in `records` move too, with their history kept for a revert.
+    public var moves: [(source: String, sourceKey: String, entityUID: String)] = []
     /// A newly estimated model, in the matcher's encoding; nil keeps the stored one.
     public var model: String?
+    /// For each entity whose golden record the run built, the record (`source/key`) each
+    /// field came from, by field name; kept when it differs from the latest stored.
+    public var fieldSources: [String: [String: String]] = [:]
 
     public init() {}
 }
@@ -115,6 +121,33 @@ public protocol EntityIndexReading: AnyObject {
     func storedModel() throws -> String?
     /// The order in which the map's entities were created (lower is older), by uid.
     func entityOrder(uids: [String]) throws -> [String: Int64]
+    /// The record (`source/key`) each field of the entity's golden record came from, by
+    /// field name, as the latest run that built it left it; empty when none did.
+    func fieldSources(of entityUID: String) throws -> [String: String]
+    /// The indexed record with this source and key, if any.
+    func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord?
+    /// People's decisions on pairs of records, the latest for each pair.
+    func reviewDecisions() throws -> [ReviewDecision]
+    /// Keeps decisions for later imports, in one transaction; returns how many were new
+    /// or changed.
+    func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int
+}
+
+/// A person's decision on a pair of records, which are named by their identity in the
+/// map (`source/key`): later imports keep them apart ("no match") or together
+/// ("match"), and never ask about the pair again.
+public struct ReviewDecision: Sendable, Hashable {
+    public var first: String
+    public var second: String
+    public var isMatch: Bool
+    public var reviewer: String
+
+    public init(first: String, second: String, isMatch: Bool, reviewer: String) {
+        self.first = first
+        self.second = second
+        self.isMatch = isMatch
+        self.reviewer = reviewer
+    }
 }
 
 extension RecordInput {
@@ -168,6 +201,10 @@ enum EntityIndexSchema {
         CREATE TABLE index_totals (
             name TEXT NOT NULL PRIMARY KEY, value \(real) NOT NULL)\(withoutRowID);
         CREATE TABLE index_models (run_id BIGINT PRIMARY KEY, model TEXT NOT NULL);
+        CREATE TABLE index_field_sources (
+            entity_uid TEXT NOT NULL, run_id BIGINT NOT NULL, sources TEXT NOT NULL,
+            PRIMARY KEY (entity_uid, run_id)
+        );
         CREATE TABLE index_history (
             run_id BIGINT NOT NULL, id BIGINT NOT NULL,
             source TEXT NOT NULL, source_key TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -182,9 +219,40 @@ enum EntityIndexSchema {
         """
     }
 
-    static let sqlite = tables(integer: "INTEGER", real: "REAL", withoutRowID: " WITHOUT ROWID")
-    static let postgres = tables(
-        integer: "bigserial", real: "double precision", withoutRowID: "")
+    static let sqlite =
+        tables(integer: "INTEGER", real: "REAL", withoutRowID: " WITHOUT ROWID") + """
+            -- Decisions on pairs of records as well as on match events: the event becomes
+            -- optional, the pair's records are named, and 'match' / 'no match' join the
+            -- verdicts. SQLite changes a constraint by copying the table.
+            CREATE TABLE review_decisions_v2 (
+                id INTEGER PRIMARY KEY,
+                event_id INTEGER REFERENCES match_events(id),
+                first_record TEXT,
+                second_record TEXT,
+                decision TEXT NOT NULL CHECK (decision IN
+                    ('accept', 'reject', 'defer', 'match', 'no match')),
+                reviewer TEXT NOT NULL,
+                note TEXT,
+                decided TEXT NOT NULL
+            );
+            INSERT INTO review_decisions_v2 (id, event_id, decision, reviewer, note, decided)
+                SELECT id, event_id, decision, reviewer, note, decided FROM review_decisions;
+            DROP TABLE review_decisions;
+            ALTER TABLE review_decisions_v2 RENAME TO review_decisions;
+            CREATE INDEX review_decisions_pair ON review_decisions (first_record, second_record);
+
+            """
+
+    static let postgres =
+        tables(integer: "bigserial", real: "double precision", withoutRowID: "") + """
+            ALTER TABLE review_decisions ALTER COLUMN event_id DROP NOT NULL,
+                ADD COLUMN first_record text, ADD COLUMN second_record text,
+                DROP CONSTRAINT review_decisions_decision_check,
+                ADD CONSTRAINT review_decisions_decision_check CHECK (decision IN
+                    ('accept', 'reject', 'defer', 'match', 'no match'));
+            CREATE INDEX review_decisions_pair ON review_decisions (first_record, second_record);
+
+            """
 }
 
 // MARK: - Reading and writing through either database
@@ -290,6 +358,8 @@ struct EntityIndexTables {
                 statistics.squares[String(name.dropFirst(8))] = value
             }
         }
+        // An empty index counts nothing: a first import asks no question per token.
+        guard statistics.records > 0 else { return statistics }
         for token in tokens {
             let rows = try connection.rows(
                 "SELECT documents FROM index_tokens WHERE token = ?1", [.text(token)])
@@ -307,6 +377,75 @@ struct EntityIndexTables {
         try connection.rows(
             "SELECT model FROM index_models ORDER BY run_id DESC LIMIT 1", []
         ).first?.text(0)
+    }
+
+    func fieldSources(of entityUID: String) throws -> [String: String] {
+        guard
+            let text = try connection.rows(
+                """
+                SELECT sources FROM index_field_sources WHERE entity_uid = ?1
+                ORDER BY run_id DESC LIMIT 1
+                """, [.text(entityUID)]
+            ).first?.text(0),
+            case .object(let members)? = try? JSONParser.parse(text)
+        else { return [:] }
+        var sources: [String: String] = [:]
+        for (field, value) in members { sources[field] = value.scalarText }
+        return sources
+    }
+
+    func record(source: String, sourceKey: String) throws -> IndexedRecord? {
+        try records(
+            where: "source = ?1 AND source_key = ?2", [.text(source), .text(sourceKey)]
+        ).first
+    }
+
+    func reviewDecisions() throws -> [ReviewDecision] {
+        var latest: [String: ReviewDecision] = [:]
+        let rows = try connection.rows(
+            """
+            SELECT first_record, second_record, decision, reviewer FROM review_decisions
+            WHERE first_record IS NOT NULL AND second_record IS NOT NULL ORDER BY id
+            """, [])
+        for row in rows {
+            let decision = ReviewDecision(
+                first: row.text(0), second: row.text(1), isMatch: row.text(2) == "match",
+                reviewer: row.text(3))
+            latest[Self.pairKey(decision)] = decision
+        }
+        return latest.keys.sorted().compactMap { latest[$0] }
+    }
+
+    /// Writes the decisions that differ from the latest known for their pair.
+    func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
+        var known: [String: Bool] = [:]
+        for decision in try reviewDecisions() { known[Self.pairKey(decision)] = decision.isMatch }
+        var written = 0
+        let now = Timestamp.now()
+        for decision in decisions where known[Self.pairKey(decision)] != decision.isMatch {
+            try connection.execute(
+                """
+                INSERT INTO review_decisions
+                    (first_record, second_record, decision, reviewer, decided)
+                VALUES (?1, ?2, ?3, ?4, ?5)
+                """,
+                [
+                    .text(decision.first), .text(decision.second),
+                    .text(decision.isMatch ? "match" : "no match"), .text(decision.reviewer),
+                    .text(now),
+                ])
+            known[Self.pairKey(decision)] = decision.isMatch
+            written += 1
+        }
+        return written
+    }
+
+    /// The pair in either order.
+    static func pairKey(_ decision: ReviewDecision) -> String {
+        let (a, b) =
+            decision.first < decision.second
+            ? (decision.first, decision.second) : (decision.second, decision.first)
+        return a + "\u{1F}" + b
     }
 
     static func record(_ row: IndexRow) -> IndexedRecord {
@@ -354,6 +493,33 @@ struct EntityIndexTables {
             try snapshot(existing.id, runID: runID)
             try remove(existing, delta: &delta)
         }
+        for move in changes.moves {
+            let columns = SQLiteSchema.recordColumns.joined(separator: ", ")
+            try connection.execute(
+                """
+                INSERT INTO record_history (run_id, id, \(columns))
+                SELECT ?1, id, \(columns) FROM records WHERE source = ?2 AND source_key = ?3
+                ON CONFLICT DO NOTHING
+                """, [.integer(runID), .text(move.source), .text(move.sourceKey)])
+            try connection.execute(
+                """
+                UPDATE records SET entity_fid = (SELECT fid FROM entities WHERE uid = ?1),
+                    last_run = ?2
+                WHERE source = ?3 AND source_key = ?4
+                """,
+                [.text(move.entityUID), .integer(runID), .text(move.source), .text(move.sourceKey)])
+        }
+        for (entity, sources) in changes.fieldSources.sorted(by: { $0.key < $1.key })
+        where try fieldSources(of: entity) != sources {
+            var writer = JSONWriter()
+            writer.value(.object(sources.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
+            try connection.execute(
+                "INSERT INTO index_field_sources (entity_uid, run_id, sources) VALUES (?1, ?2, ?3)",
+                [
+                    .text(entity), .integer(runID),
+                    .text(String(decoding: writer.bytes, as: UTF8.self)),
+                ])
+        }
         if let model = changes.model {
             try connection.execute(
                 "INSERT INTO index_models (run_id, model) VALUES (?1, ?2)",
@@ -387,6 +553,8 @@ struct EntityIndexTables {
         }
         try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
         try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
+        try connection.execute(
+            "DELETE FROM index_field_sources WHERE run_id = ?1", [.integer(runID)])
         try write(delta)
     }
 
@@ -472,8 +640,11 @@ struct EntityIndexTables {
                 INSERT INTO index_tokens (token, documents) VALUES (?1, ?2)
                 ON CONFLICT (token) DO UPDATE SET documents = index_tokens.documents + ?2
                 """, [.text(token), .integer(Int64(change))])
-            try connection.execute(
-                "DELETE FROM index_tokens WHERE token = ?1 AND documents <= 0", [.text(token)])
+            if change < 0 {
+                try connection.execute(
+                    "DELETE FROM index_tokens WHERE token = ?1 AND documents <= 0",
+                    [.text(token)])
+            }
         }
         for (value, change) in delta.values where change != 0 {
             let before = Double(

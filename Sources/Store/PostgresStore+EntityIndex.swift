@@ -60,6 +60,23 @@ extension PostgresStore: EntityIndexReading {
         for row in 0..<result.count { order[result.text(row, 0) ?? ""] = result.int64(row, 1) }
         return order
     }
+    public func fieldSources(of entityUID: String) throws -> [String: String] {
+        try indexTables.fieldSources(of: entityUID)
+    }
+
+    public func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord? {
+        try indexTables.record(source: source, sourceKey: sourceKey)
+    }
+
+    public func reviewDecisions() throws -> [ReviewDecision] {
+        try indexTables.reviewDecisions()
+    }
+
+    public func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
+        try connection.transaction {
+            try indexTables.importReviewDecisions(decisions)
+        }
+    }
 }
 
 /// The index's statements on a PostgreSQL connection: `?1` becomes `$1`.

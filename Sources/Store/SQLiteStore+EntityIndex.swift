@@ -40,6 +40,23 @@ extension SQLiteStore: EntityIndexReading {
         }
         return order
     }
+    public func fieldSources(of entityUID: String) throws -> [String: String] {
+        try indexTables.fieldSources(of: entityUID)
+    }
+
+    public func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord? {
+        try indexTables.record(source: source, sourceKey: sourceKey)
+    }
+
+    public func reviewDecisions() throws -> [ReviewDecision] {
+        try indexTables.reviewDecisions()
+    }
+
+    public func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
+        try database.transaction(.immediate) {
+            try indexTables.importReviewDecisions(decisions)
+        }
+    }
 }
 
 /// The index's statements on a SQLite connection, through its statement cache.
