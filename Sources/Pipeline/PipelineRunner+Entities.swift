@@ -8,6 +8,11 @@ import Store
 struct Matching {
     /// The entity of each prepared record, by position.
     var entityOfRecord: [String]
+    /// Each prepared record's identity in the map (`source/key`).
+    var identityOfRecord: [String]
+    /// The run that last wrote each prepared record's content: the stored one for a
+    /// record sent again unchanged, `Int64.max` (this run) for the others.
+    var contentRunOfRecord: [Int64]
     var events: [MatchEvent]
     /// Every entity whose golden record the run rebuilds, with the map's records of it
     /// that the run does not send again.
@@ -16,6 +21,9 @@ struct Matching {
     var absorbed: Set<String>
     var changes: EntityIndexChanges
     var reviewPairs: Int
+    /// The review file of the pairs left uncertain, records named `source/key`; nil
+    /// when there are none.
+    var reviewFile: [UInt8]?
 }
 
 extension PipelineRunner {
@@ -46,7 +54,12 @@ extension PipelineRunner {
         options.threshold = spec.dedupe.matchThreshold
         options.reviewBand = spec.dedupe.reviewBand
         options.threads = threads
-        options.answers = answers
+        // People's decisions: those the map remembers, then this run's own.
+        let decisions = try store.reviewDecisions()
+        options.answers =
+            decisions.map {
+                PairAnswer(first: $0.first, second: $0.second, isMatch: $0.isMatch)
+            } + answers
 
         // Step 1: what the map already holds of each source.
         let keys = prepared.map { item in
@@ -87,8 +100,11 @@ extension PipelineRunner {
             if case .unchanged = standings[$0] { return false }
             return true
         }
-        let forms = toMatch.map {
-            MatchRecord(prepared[$0].normalized, geocode: prepared[$0].place)
+        let forms = toMatch.map { record in
+            var form = MatchRecord(prepared[record].normalized, geocode: prepared[record].place)
+            form.identity = Self.identity(
+                prepared[record].record.provenance.source, keys[record].key)
+            return form
         }
         let replaced: [IndexedRecord] =
             toMatch.compactMap {
@@ -127,12 +143,25 @@ extension PipelineRunner {
                 probeOwner.append(index)
             }
         }
-        let found = try store.neighbours(
-            of: probes, window: options.blocking.maximumBlockSize)
+        // An empty index has no neighbours to look for.
+        let found =
+            counts.records == 0
+            ? [[Int64]](repeating: [], count: probes.count)
+            : try store.neighbours(of: probes, window: options.blocking.maximumBlockSize)
         let replacedIDs = Set(replaced.map(\.id))
         let neighbourRows = try store.indexedRecords(
             ids: Array(Set(found.joined()).subtracting(replacedIDs)))
-        let entities = Set(neighbourRows.map(\.entityUID))
+        var entities = Set(neighbourRows.map(\.entityUID))
+        // The entities of records a person answered about, so that a "no match" splits
+        // them and a "match" merges them whether or not this run touches them.
+        for answer in options.answers {
+            let found = try [answer.first, answer.second].compactMap { identity in
+                try Self.split(identity).flatMap {
+                    try store.indexedRecord(source: $0.source, sourceKey: $0.key)
+                }
+            }
+            if found.count == 2 { entities.formUnion(found.map(\.entityUID)) }
+        }
         let slice = try store.indexedRecords(entityUIDs: Array(entities))
             .filter { !replacedIDs.contains($0.id) }
         var positionOfID: [Int64: Int] = [:]
@@ -147,8 +176,9 @@ extension PipelineRunner {
         var sliceForms: [MatchRecord] = []
         for row in slice {
             // A form this Glaneur cannot read is matched by nothing: it keeps its entity.
-            sliceForms.append(
-                MatchRecord(form: row.form) ?? MatchRecord(file: "", row: 0, source: ""))
+            var form = MatchRecord(form: row.form) ?? MatchRecord(file: "", row: 0, source: "")
+            form.identity = Self.identity(row.source, row.sourceKey)
+            sliceForms.append(form)
         }
         index.records = sliceForms
         index.entityOfRecord = slice.map(\.entityUID)
@@ -164,15 +194,31 @@ extension PipelineRunner {
         let events = index.attach(forms, neighbours: neighbours, options: options) {
             positions in
             let members = positions.filter { $0 >= oldCount }.map { toMatch[$0 - oldCount] }
+            let base: String
+            if let anchor = members.min(by: { left, right in
+                let (a, b) = (prepared[left], prepared[right])
+                return a.priority != b.priority ? a.priority > b.priority : left < right
+            }) {
+                base = entityID(for: prepared[anchor].record)
+            } else {
+                // A stored record split off alone.
+                let row = slice[positions.first ?? 0]
+                base = entityID(source: row.source, key: row.sourceKey)
+            }
             return newEntityUID(
-                members, prepared: prepared, standings: standings, vacated: &vacated,
+                members, base: base, standings: standings, vacated: &vacated,
                 given: &givenUIDs, store: store)
         }
 
         // Step 5: what the run tells the map.
+        // Unchanged records keep their entity, unless a merge or a split moved it.
+        var finalEntity: [Int64: String] = [:]
+        for (position, row) in slice.enumerated() {
+            finalEntity[row.id] = index.entityOfRecord[position]
+        }
         var entityOfRecord = prepared.indices.map { index -> String in
-            if case .unchanged(let known) = standings[index] { return known.entityUID }
-            return ""
+            guard case .unchanged(let known) = standings[index] else { return "" }
+            return finalEntity[known.id] ?? known.entityUID
         }
         for (offset, record) in toMatch.enumerated() {
             entityOfRecord[record] = index.entityOfRecord[oldCount + offset]
@@ -228,11 +274,20 @@ extension PipelineRunner {
                     values: Corpus.values(of: forms[offset]), keys: recordKeys[offset],
                     fields: fields, location: location(of: item.place), priority: item.priority))
         }
+        var sent = Set<String>()
+        for (index, item) in prepared.enumerated() {
+            sent.insert(Self.identity(item.record.provenance.source, keys[index].key))
+        }
         var members: [String: [IndexedRecord]] = [:]
+        var regrouped = Set<String>()
         for (position, row) in slice.enumerated() {
             var row = row
             let entity = index.entityOfRecord[position]
             if entity != row.entityUID {
+                regrouped.formUnion([entity, row.entityUID])
+                if !sent.contains(Self.identity(row.source, row.sourceKey)) {
+                    changes.moves.append((row.source, row.sourceKey, entity))
+                }
                 row.entityUID = entity
                 changes.upserts.append(row)
             }
@@ -244,7 +299,7 @@ extension PipelineRunner {
         }
 
         // Golden records: every entity the run names, with all of its stored records.
-        var named = Set(entityOfRecord)
+        var named = Set(entityOfRecord).union(regrouped)
         for record in leaving { named.insert(record.entityUID) }
         named.subtract(absorbed)
         let missing = named.subtracting(members.keys)
@@ -252,19 +307,42 @@ extension PipelineRunner {
         where !replacedIDs.contains(row.id) {
             members[row.entityUID, default: []].append(row)
         }
-        var sent = Set<String>()
-        for (index, item) in prepared.enumerated() {
-            sent.insert(item.record.provenance.source + "\u{1F}" + keys[index].key)
-        }
         var storedMembers: [String: [IndexedRecord]] = [:]
         for entity in named {
             storedMembers[entity] = members[entity, default: []].filter {
-                !sent.contains($0.source + "\u{1F}" + $0.sourceKey)
+                !sent.contains(Self.identity($0.source, $0.sourceKey))
             }
         }
+        let reviewFile =
+            index.reviewPairs.isEmpty
+            ? nil
+            : ReviewFile.write(
+                index.reviewPairs, corpus: Corpus(records: index.records),
+                model: index.model ?? FellegiSunterModel())
+        let contentRuns = standings.map { standing -> Int64 in
+            if case .unchanged(let known) = standing { return known.lastRun }
+            return Int64.max
+        }
         return Matching(
-            entityOfRecord: entityOfRecord, events: matchEvents, storedMembers: storedMembers,
-            absorbed: absorbed, changes: changes, reviewPairs: index.reviewPairs.count)
+            entityOfRecord: entityOfRecord,
+            identityOfRecord: prepared.indices.map {
+                Self.identity(prepared[$0].record.provenance.source, keys[$0].key)
+            },
+            contentRunOfRecord: contentRuns, events: matchEvents, storedMembers: storedMembers,
+            absorbed: absorbed, changes: changes, reviewPairs: index.reviewPairs.count,
+            reviewFile: reviewFile)
+    }
+
+    /// How review files and decisions name a record of the map: `source/key`.
+    static func identity(_ source: String, _ key: String) -> String {
+        source + "/" + key
+    }
+
+    /// The source and key of an identity, split at its first `/`: a source named with a
+    /// slash cannot be told from its key, and its decisions are not applied.
+    static func split(_ identity: String) -> (source: String, key: String)? {
+        guard let slash = identity.firstIndex(of: "/") else { return nil }
+        return (String(identity[..<slash]), String(identity[identity.index(after: slash)...]))
     }
 
     /// Entities whose every stored record is replaced or leaves: a changed record that
@@ -279,13 +357,13 @@ extension PipelineRunner {
         return uids.subtracting(remaining.map(\.entityUID)).sorted()
     }
 
-    /// The identifier of an entity that records of the run start: the old identifier of
-    /// one of them if it left it empty, or one derived from its anchor record (the first
-    /// from the highest-priority source), so that importing the same lists into an
-    /// empty map gives the same identifiers.
+    /// The identifier of an entity that records start: the old identifier of a changed
+    /// record among them if it left that entity empty, else `base` (derived from the
+    /// anchor record, so that importing the same lists into an empty map gives the same
+    /// identifiers), numbered on when another entity has it.
     private func newEntityUID(
-        _ members: [Int], prepared: [Prepared], standings: [Standing],
-        vacated: inout [String], given: inout Set<String>, store: any EntityIndexReading
+        _ members: [Int], base: String, standings: [Standing], vacated: inout [String],
+        given: inout Set<String>, store: any EntityIndexReading
     ) -> String {
         for record in members {
             guard case .changed(let known) = standings[record],
@@ -295,22 +373,22 @@ extension PipelineRunner {
             given.insert(known.entityUID)
             return known.entityUID
         }
-        let anchor =
-            members.min { left, right in
-                let a = prepared[left]
-                let b = prepared[right]
-                if a.priority != b.priority { return a.priority > b.priority }
-                return left < right
-            } ?? 0
-        var uid = entityID(for: prepared[anchor].record)
-        var suffix = 2
+        // A row without a key that changed is a new row to the map: it takes back the
+        // identifier it derives when the old row left that entity empty.
+        if let slot = vacated.firstIndex(of: base) {
+            vacated.remove(at: slot)
+            given.insert(base)
+            return base
+        }
         // Two rows without a key but with the same name and postcode derive the same
         // identifier: the second one is numbered on.
         func isTaken(_ uid: String) -> Bool {
             given.contains(uid) || (try? store.entityOrder(uids: [uid]).isEmpty == false) == true
         }
+        var uid = base
+        var suffix = 2
         while isTaken(uid) {
-            uid = entityID(for: prepared[anchor].record) + "-\(suffix)"
+            uid = base + "-\(suffix)"
             suffix += 1
         }
         given.insert(uid)

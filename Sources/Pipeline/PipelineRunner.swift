@@ -45,6 +45,9 @@ public struct PipelineRunner {
         /// Records that joined an entity another record of the run started.
         public var merged = 0
         public var reviewPairs = 0
+        /// The review file of the uncertain pairs (CSV), records named `source/key`, for
+        /// `glaneur review import`; nil when there are none.
+        public var reviewFile: [UInt8]?
         public var report: RunReport?
         public var timings: [(stage: String, seconds: Double)] = []
     }
@@ -105,13 +108,13 @@ public struct PipelineRunner {
         let matching = try match(prepared, inputs: inputs, store: index)
         finish(PipelineStage.deduplicate, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.reviewPairs = matching.reviewPairs
+        outcome.reviewFile = matching.reviewFile
 
         onEvent(.started(stage: PipelineStage.load, total: nil))
         var run = RunInput(
             pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
             inputs: inputs, rejects: outcome.rejects)
         assemble(prepared, matching: matching, into: &run, outcome: &outcome)
-        run.index = matching.changes
         outcome.report = try store.load(run, dryRun: dryRun)
         finish(PipelineStage.load, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.records = prepared.count
@@ -239,6 +242,7 @@ public struct PipelineRunner {
         _ prepared: [Prepared], matching: Matching, into run: inout RunInput,
         outcome: inout Outcome
     ) {
+        var changes = matching.changes
         var runRecords: [String: [Int]] = [:]
         for (index, entity) in matching.entityOfRecord.enumerated() {
             runRecords[entity, default: []].append(index)
@@ -248,9 +252,8 @@ public struct PipelineRunner {
                 let item = prepared[index]
                 return Survivorship.Candidate(
                     fields: fields(of: item).fields, location: location(of: item.place),
-                    priority: item.priority, run: Int64.max,
-                    origin: "\(item.record.provenance.source)/"
-                        + (item.record[.sourceKey] ?? "row \(item.record.provenance.row)"))
+                    priority: item.priority, run: matching.contentRunOfRecord[index],
+                    origin: matching.identityOfRecord[index])
             }
             candidates += matching.storedMembers[entity, default: []].map { record in
                 Survivorship.Candidate(
@@ -261,6 +264,7 @@ public struct PipelineRunner {
             let golden = Survivorship.golden(candidates)
             run.entities.append(
                 EntityInput(uid: entity, fields: golden.fields, location: golden.location))
+            changes.fieldSources[entity] = golden.sources
         }
         outcome.entities = Set(matching.entityOfRecord).count
         outcome.merged = matching.events.filter { $0.kind == .attach }.count
@@ -274,6 +278,7 @@ public struct PipelineRunner {
                     entityUID: matching.entityOfRecord[index]))
         }
         run.events = matching.events
+        run.index = changes
     }
 
     func fields(of item: Prepared) -> (fields: EntityFields, filled: Int) {
@@ -318,16 +323,24 @@ public struct PipelineRunner {
     /// A stable id: the partner and its own key for the row, or, without a key, the
     /// partner and the row's name and postcode as written.
     func entityID(for record: ProducerRecord) -> String {
+        if let key = record[.sourceKey] {
+            return entityID(source: record.provenance.source, key: key)
+        }
         var hash = SHA256()
         hash.update(Array(record.provenance.source.utf8))
         hash.update([0x1F])
-        if let key = record[.sourceKey] {
-            hash.update(Array(key.utf8))
-        } else {
-            hash.update(Array((record[.name] ?? "").utf8))
-            hash.update([0x1F])
-            hash.update(Array((record[.postcode] ?? "").utf8))
-        }
+        hash.update(Array((record[.name] ?? "").utf8))
+        hash.update([0x1F])
+        hash.update(Array((record[.postcode] ?? "").utf8))
+        return "E" + hash.finalize().prefix(16)
+    }
+
+    /// The id a record with this source and key derives.
+    func entityID(source: String, key: String) -> String {
+        var hash = SHA256()
+        hash.update(Array(source.utf8))
+        hash.update([0x1F])
+        hash.update(Array(key.utf8))
         return "E" + hash.finalize().prefix(16)
     }
 

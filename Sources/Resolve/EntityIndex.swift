@@ -162,9 +162,20 @@ public struct EntityIndex: Sendable {
         var entityOfNewRecord: [Int: String] = [:]
         for cluster in clusters {
             let newRecords = cluster.filter { $0 >= oldCount }
-            guard let firstNew = newRecords.first else { continue }
             let oldEntities = Set(cluster.filter { $0 < oldCount }.map { entityOfRecord[$0] })
                 .sorted { isOlder($0, than: $1) }
+            guard let firstNew = newRecords.first else {
+                // Only a person's "match" joins entities without a new record.
+                guard let kept = oldEntities.first, oldEntities.count > 1 else { continue }
+                for absorbed in oldEntities.dropFirst() {
+                    events.append(
+                        .merged(
+                            kept: kept, absorbed: absorbed, probability: 1,
+                            reasons: "answered-match"))
+                }
+                for record in cluster { entityOfRecord[record] = kept }
+                continue
+            }
             let entity: String
             if let kept = oldEntities.first {
                 entity = kept

@@ -120,6 +120,20 @@ struct IncrementalImportTests {
             }
         }
 
+        /// The entity a record is linked to in the map's `records` table.
+        func linkedEntity(source: String, key: String) throws -> String? {
+            let store = try store()
+            let tables =
+                try (store as? SQLiteStore)?.indexTables
+                ?? #require(store as? PostgresStore).indexTables
+            return try tables.connection.rows(
+                """
+                SELECT e.uid FROM records r JOIN entities e ON e.fid = r.entity_fid
+                WHERE r.source = ?1 AND r.source_key = ?2
+                """, [.text(source), .text(key)]
+            ).first?.text(0)
+        }
+
         func activeEntities() throws -> [String] {
             var uids: [String] = []
             try store().forEachEntity(includeInactive: false) { uids.append($0.uid) }
@@ -168,6 +182,12 @@ struct IncrementalImportTests {
         #expect(attached.allSatisfy { $0.score >= 0.9 && !$0.reasons.isEmpty })
         #expect(Set(attached.map(\.entityUID)).isSubset(of: entitiesA))
         #expect(detail.events.filter { $0.kind == .new }.count == 2)
+        // Golden records say where each field came from: the name from the partner with
+        // the higher priority.
+        let index = try #require(try map.store() as? any EntityIndexReading)
+        let farm = try #require(recordsA["partner-a/A1"])
+        #expect(try index.fieldSources(of: farm)["name"] == "partner-a/A1")
+        #expect(try index.fieldSources(of: farm)["phones"] == "partner-a/A1")
 
         // B again: nothing changes, nothing is matched again.
         let stateB = try map.indexState()
@@ -205,6 +225,50 @@ struct IncrementalImportTests {
         let after = try map.entityOfRecord()
         #expect(Set(after.values) == Set(before.values))
         #expect(after.count == before.count)
+    }
+
+    @Test(arguments: backends)
+    func aNoMatchAnswerKeepsTwoRecordsApartFromTheNextRunOn(postgres: Bool) throws {
+        let map = try Map(postgres: postgres)
+        let fileA = try map.write("a.csv", Self.listA)
+        let fileB = try map.write("b.csv", Self.listB)
+        try map.importList(fileA, source: "partner-a", priority: 2)
+        try map.importList(fileB, source: "partner-b")
+        let farm = try #require(try map.entityOfRecord()["partner-a/A1"])
+        let index = try #require(try map.store() as? any EntityIndexReading)
+        let duplicate = try #require(
+            try index.indexedRecords(source: "partner-b").values.first {
+                $0.fields.name.contains("Bosquet")
+            })
+        #expect(duplicate.entityUID == farm)
+
+        // A person says the two are different producers; saying it twice changes nothing.
+        let identity = "partner-b/\(duplicate.sourceKey)"
+        let answer = ReviewDecision(
+            first: "partner-a/A1", second: identity, isMatch: false, reviewer: "test")
+        #expect(try index.importReviewDecisions([answer]) == 1)
+        #expect(try index.importReviewDecisions([answer]) == 0)
+        #expect(try index.reviewDecisions() == [answer])
+
+        // The next import splits them, though it sends nothing new.
+        let split = try map.importList(fileB, source: "partner-b")
+        #expect(split.counts.updated == 1)
+        #expect(split.counts.entitiesCreated == 1)
+        let after = try map.entityOfRecord()
+        #expect(after["partner-a/A1"] == farm)
+        let apart = try #require(after[identity])
+        #expect(apart != farm)
+        #expect(try map.linkedEntity(source: "partner-b", key: duplicate.sourceKey) == apart)
+        let splitID = try #require(split.runID)
+        let events = try #require(try map.store().run(id: splitID)).events
+        #expect(events.contains { $0.kind == .split && $0.entityUID == farm })
+        #expect(try map.activeEntities().count == 9)
+
+        // And later imports keep them apart without asking again.
+        let again = try map.importList(fileB, source: "partner-b")
+        #expect(again.counts.unchanged == 5)
+        #expect(again.counts.updated + again.counts.entitiesCreated == 0)
+        #expect(try map.entityOfRecord() == after)
     }
 
     @Test func firstImportMatchesAsTheWholeListDeduplicatedAtOnce() throws {
