@@ -35,12 +35,14 @@ public struct IndexedRecord: Sendable, Hashable {
     public var priority: Int
     /// The run that last wrote it (0 until stored), for recency in golden records.
     public var lastRun: Int64
+    /// The run that first indexed it (0 until stored).
+    public var firstRun: Int64 = 0
 
     public init(
         id: Int64 = 0, source: String, sourceKey: String, contentHash: String,
         entityUID: String, form: String, nameOrder: String, tokens: [String],
         values: [String], keys: [Int64], fields: EntityFields, location: Location?,
-        priority: Int, lastRun: Int64 = 0
+        priority: Int, lastRun: Int64 = 0, firstRun: Int64 = 0
     ) {
         self.id = id
         self.source = source
@@ -56,6 +58,7 @@ public struct IndexedRecord: Sendable, Hashable {
         self.location = location
         self.priority = priority
         self.lastRun = lastRun
+        self.firstRun = firstRun
     }
 }
 
@@ -462,7 +465,7 @@ struct EntityIndexTables {
             values: ListColumn.decode(row.text(8)),
             keys: row.text(9).split(separator: " ").compactMap { Int64($0) },
             fields: FieldsColumn.decode(row.text(10)), location: location,
-            priority: Int(row.int64(16)), lastRun: row.int64(18))
+            priority: Int(row.int64(16)), lastRun: row.int64(18), firstRun: row.int64(17))
     }
 
     // MARK: Writing
@@ -480,8 +483,10 @@ struct EntityIndexTables {
                 try snapshot(existing.id, runID: runID)
                 try remove(existing, delta: &delta)
             }
+            // A replaced row keeps its id and the run that first indexed it.
             try insert(
-                record, id: existing?.id, firstRun: nil, runID: runID, delta: &delta)
+                record, id: existing?.id, firstRun: existing?.firstRun ?? runID, runID: runID,
+                delta: &delta)
         }
         for removal in changes.removals {
             guard
@@ -539,17 +544,13 @@ struct EntityIndexTables {
             "SELECT \(Self.selection) FROM index_history WHERE run_id = ?1 ORDER BY id",
             [.integer(runID)]
         ).map(Self.record)
-        let firstRuns = try connection.rows(
-            "SELECT id, first_run FROM index_history WHERE run_id = ?1", [.integer(runID)])
-        var firstRunOfID: [Int64: Int64] = [:]
-        for row in firstRuns { firstRunOfID[row.int64(0)] = row.int64(1) }
         for record in previous {
             if let current = try records(where: "id = ?1", [.integer(record.id)]).first {
                 try remove(current, delta: &delta)
             }
             try insert(
-                record, id: record.id, firstRun: firstRunOfID[record.id] ?? record.lastRun,
-                runID: record.lastRun, delta: &delta)
+                record, id: record.id, firstRun: record.firstRun, runID: record.lastRun,
+                delta: &delta)
         }
         try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
         try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
@@ -578,10 +579,10 @@ struct EntityIndexTables {
         delta.add(record, sign: -1)
     }
 
-    /// Inserts a row; `id` keeps a known row's id, `firstRun` its first run (nil: a row
-    /// whose first run is `runID` unless it replaces one).
+    /// Inserts a row; `id` keeps a known row's id (nil: a new one), `runID` is the run
+    /// that writes it.
     private func insert(
-        _ record: IndexedRecord, id: Int64?, firstRun: Int64?, runID: Int64,
+        _ record: IndexedRecord, id: Int64?, firstRun: Int64, runID: Int64,
         delta: inout StatisticsDelta
     ) throws {
         var arguments: [IndexArgument] = [
@@ -599,19 +600,7 @@ struct EntityIndexTables {
             IndexArgument(record.location.map { String($0.score) }),
             IndexArgument(record.location?.provider), .integer(Int64(record.priority)),
         ]
-        let first: IndexArgument
-        if let firstRun {
-            first = .integer(firstRun)
-        } else if let id {
-            // A replaced row keeps the run that first indexed it.
-            let rows = try connection.rows(
-                "SELECT first_run FROM index_history WHERE id = ?1 ORDER BY run_id LIMIT 1",
-                [.integer(id)])
-            first = .integer(rows.first?.int64(0) ?? runID)
-        } else {
-            first = .integer(runID)
-        }
-        arguments += [first, .integer(runID)]
+        arguments += [.integer(firstRun), .integer(runID)]
         let idColumn = id == nil ? "" : "id, "
         let values = id == nil ? arguments.dropFirst().map { $0 } : arguments
         let list = (1...values.count).map { "?\($0)" }.joined(separator: ", ")
