@@ -73,8 +73,27 @@ extension PipelineRunner {
         var stored: [String: [String: IndexedRecord]] = [:]
         for source in sources { stored[source] = try store.indexedRecords(source: source) }
         let mode = spec.target.mode
+        // Records of a map written before the index are linked but not indexed: sent
+        // again unchanged, they keep their entity and join the index.
+        var unindexed: [Int] = []
+        var linked: [String: [String: (entityUID: String, contentHash: String, lastRun: Int64)]] =
+            [:]
+        for source in sources where stored[source, default: [:]].isEmpty {
+            linked[source] = try store.linkedRecords(source: source)
+        }
         let standings: [Standing] = prepared.indices.map { index in
             let source = prepared[index].record.provenance.source
+            if let link = linked[source]?[keys[index].key],
+                link.contentHash == keys[index].contentHash || mode == .append
+            {
+                unindexed.append(index)
+                return .unchanged(
+                    IndexedRecord(
+                        source: source, sourceKey: keys[index].key, contentHash: link.contentHash,
+                        entityUID: link.entityUID, form: "", nameOrder: "", tokens: [],
+                        values: [], keys: [], fields: EntityFields(name: ""), location: nil,
+                        priority: prepared[index].priority, lastRun: link.lastRun))
+            }
             guard let known = stored[source]?[keys[index].key] else { return .new }
             let isSame = known.contentHash == keys[index].contentHash || mode == .append
             return isSame ? .unchanged(known) : .changed(known)
@@ -112,9 +131,12 @@ extension PipelineRunner {
                 return nil
             } + leaving
         let replacedForms = replaced.compactMap { MatchRecord(form: $0.form) }
+        let unindexedForms = unindexed.map { record in
+            MatchRecord(prepared[record].normalized, geocode: prepared[record].place)
+        }
         var tokens = Set<String>()
         var values = Set<String>()
-        for form in forms + replacedForms {
+        for form in forms + replacedForms + unindexedForms {
             tokens.formUnion(form.nameTokens)
             values.formUnion(Corpus.values(of: form))
         }
@@ -126,7 +148,7 @@ extension PipelineRunner {
         statistics.totals = counts.totals
         statistics.squares = counts.squares
         for form in replacedForms { statistics.add(form, sign: -1) }
-        for form in forms { statistics.add(form) }
+        for form in forms + unindexedForms { statistics.add(form) }
 
         // Step 3: the stored neighbours of the records to match, and their entities.
         let batch = Corpus(records: forms, statistics: statistics)
@@ -277,6 +299,23 @@ extension PipelineRunner {
         var sent = Set<String>()
         for (index, item) in prepared.enumerated() {
             sent.insert(Self.identity(item.record.provenance.source, keys[index].key))
+        }
+        let unindexedCorpus = Corpus(records: unindexedForms, statistics: statistics)
+        for (offset, record) in unindexed.enumerated() {
+            let item = prepared[record]
+            let form = unindexedForms[offset]
+            changes.upserts.append(
+                IndexedRecord(
+                    source: item.record.provenance.source, sourceKey: keys[record].key,
+                    contentHash: keys[record].contentHash,
+                    entityUID: entityOfRecord[record], form: form.form,
+                    nameOrder: form.nameOrder, tokens: form.nameTokens,
+                    values: Corpus.values(of: form),
+                    keys: options.blocking.keys(of: offset, in: unindexedCorpus).map {
+                        Int64(bitPattern: $0)
+                    },
+                    fields: self.fields(of: item).fields, location: location(of: item.place),
+                    priority: item.priority))
         }
         var members: [String: [IndexedRecord]] = [:]
         var regrouped = Set<String>()

@@ -26,7 +26,13 @@ public struct IndexedRecord: Sendable, Hashable {
     /// Values whose frequency adjusts scores (`p|+3281…`, `e|…`, `n|…`): the kind is the
     /// text up to the first `|`.
     public var values: [String]
-    /// The blocking keys.
+    /// The blocking keys, as the matcher computed them when the record was stored.
+    ///
+    /// They are not recomputed as the map grows: a key built on a record's rarest name
+    /// token may name another token once the map's counts have moved. The records that
+    /// come later compute theirs with the counts of their day, so two such records may
+    /// share one key fewer than a batch over both would give them; their other keys
+    /// (phones, e-mails, whole name, address) do not depend on counts.
     public var keys: [Int64]
     /// The record's normalised fields and point, from which golden records are rebuilt.
     public var fields: EntityFields
@@ -127,6 +133,13 @@ public protocol EntityIndexReading: AnyObject {
     /// The record (`source/key`) each field of the entity's golden record came from, by
     /// field name, as the latest run that built it left it; empty when none did.
     func fieldSources(of entityUID: String) throws -> [String: String]
+    /// The active records of a source in the map's `records` table, by source key, with
+    /// their entity, content digest and last run: what a map written before the index
+    /// knows of them.
+    func linkedRecords(source: String) throws -> [String: (
+        entityUID: String,
+        contentHash: String, lastRun: Int64
+    )]
     /// The indexed record with this source and key, if any.
     func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord?
     /// People's decisions on pairs of records, the latest for each pair.
@@ -289,6 +302,14 @@ protocol IndexConnection {
 }
 
 /// The entity index's reads and writes, shared by both map databases.
+///
+/// Each statement is one row or one count: proportional to a run's records and their
+/// blocks, but one round trip each in PostgreSQL, where a first import of hundreds of
+/// thousands of records spends most of its index time waiting on the network.
+///
+/// A map written before the index (schema version 1) gets the tables empty: its
+/// records are not indexed until a run sends them again, since their matcher form
+/// needs the normaliser and the geocoder, which the store does not have.
 struct EntityIndexTables {
     let connection: any IndexConnection
 
@@ -395,6 +416,20 @@ struct EntityIndexTables {
         var sources: [String: String] = [:]
         for (field, value) in members { sources[field] = value.scalarText }
         return sources
+    }
+
+    func linkedRecords(source: String) throws -> [String: (
+        entityUID: String, contentHash: String, lastRun: Int64
+    )] {
+        var result: [String: (entityUID: String, contentHash: String, lastRun: Int64)] = [:]
+        let rows = try connection.rows(
+            """
+            SELECT r.source_key, e.uid, r.content_hash, r.last_run
+            FROM records r JOIN entities e ON e.fid = r.entity_fid
+            WHERE r.source = ?1 AND r.status = 'active'
+            """, [.text(source)])
+        for row in rows { result[row.text(0)] = (row.text(1), row.text(2), row.int64(3)) }
+        return result
     }
 
     func record(source: String, sourceKey: String) throws -> IndexedRecord? {

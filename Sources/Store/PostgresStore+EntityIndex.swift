@@ -64,6 +64,12 @@ extension PostgresStore: EntityIndexReading {
         try indexTables.fieldSources(of: entityUID)
     }
 
+    public func linkedRecords(source: String) throws -> [String: (
+        entityUID: String, contentHash: String, lastRun: Int64
+    )] {
+        try indexTables.linkedRecords(source: source)
+    }
+
     public func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord? {
         try indexTables.record(source: source, sourceKey: sourceKey)
     }

@@ -271,6 +271,32 @@ struct IncrementalImportTests {
         #expect(try map.entityOfRecord() == after)
     }
 
+    @Test func aMapWrittenBeforeTheIndexIndexesRecordsAsTheyAreSentAgain() throws {
+        let map = try Map(postgres: false)
+        let fileA = try map.write("a.csv", Self.listA)
+        try map.importList(fileA, source: "partner-a", priority: 2)
+        let entitiesA = try map.activeEntities()
+        // As a map written before the index: records and entities, an empty index.
+        let sqlite = try #require(try map.store() as? SQLiteStore)
+        try sqlite.database.execute(
+            """
+            DELETE FROM index_records; DELETE FROM index_keys; DELETE FROM index_tokens;
+            DELETE FROM index_values; DELETE FROM index_totals; DELETE FROM index_models;
+            DELETE FROM index_field_sources;
+            """)
+
+        let again = try map.importList(fileA, source: "partner-a", priority: 2)
+        #expect(again.counts.unchanged == 6)
+        #expect(again.counts.entitiesCreated + again.counts.entitiesUpdated == 0)
+        #expect(try map.activeEntities() == entitiesA)
+        #expect(try map.entityOfRecord().count == 6)
+
+        let fileB = try map.write("b.csv", Self.listB)
+        let second = try map.importList(fileB, source: "partner-b")
+        #expect(second.counts.merged == 3)
+        #expect(second.counts.new == 2)
+    }
+
     @Test func firstImportMatchesAsTheWholeListDeduplicatedAtOnce() throws {
         let map = try Map(postgres: false)
         let both = try map.write(
