@@ -62,13 +62,13 @@ extension PipelineRunner {
             } + answers
 
         // Step 1: what the map already holds of each source.
-        let keys = prepared.map { item in
-            RecordInput(
-                provenance: item.record.provenance, sourceKey: item.record[.sourceKey],
-                rawFields: item.record.sourceFields, fields: EntityFields(name: ""),
-                entityUID: ""
-            ).storageKey
-        }
+        let keys = RecordInput.storageKeys(
+            of: prepared.map { item in
+                RecordInput(
+                    provenance: item.record.provenance, sourceKey: item.record[.sourceKey],
+                    rawFields: item.record.sourceFields, fields: EntityFields(name: ""),
+                    entityUID: "")
+            })
         let sources = Set(prepared.map(\.record.provenance.source)).union(inputs.map(\.source))
         var stored: [String: [String: IndexedRecord]] = [:]
         for source in sources { stored[source] = try store.indexedRecords(source: source) }

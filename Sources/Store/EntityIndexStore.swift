@@ -167,11 +167,29 @@ public struct ReviewDecision: Sendable, Hashable {
 }
 
 extension RecordInput {
-    /// The key the record is stored under, as the load computes it: the partner's key,
-    /// or the digest of its content when the partner gives none; and that digest.
-    public var storageKey: (key: String, contentHash: String) {
-        let hash = ContentHash.of(rawFields: rawFields)
-        return (LoadPlanner.key(of: self, contentHash: hash), hash)
+    /// The keys a run's records are stored under, in order, as the load computes them:
+    /// the partner's key, or the digest of the content when the partner gives none, rows
+    /// identical to the letter numbered by their order (`#hash`, then `#hash/2`); with
+    /// each record's digest.
+    public static func storageKeys(of records: [RecordInput])
+        -> [(key: String, contentHash: String)]
+    {
+        var seen: [String: Set<String>] = [:]
+        return records.map { record in
+            let hash = ContentHash.of(rawFields: record.rawFields)
+            var key = LoadPlanner.key(of: record, contentHash: hash)
+            let source = record.provenance.source
+            if record.sourceKey?.isEmpty ?? true {
+                let first = key
+                var occurrence = 1
+                while seen[source, default: []].contains(key) {
+                    occurrence += 1
+                    key = first + "/\(occurrence)"
+                }
+            }
+            seen[source, default: []].insert(key)
+            return (key, hash)
+        }
     }
 }
 
@@ -716,42 +734,5 @@ struct StatisticsDelta {
     static func kind(of value: String) -> String {
         guard let bar = value.firstIndex(of: "|") else { return "" }
         return String(value[...bar])
-    }
-}
-
-extension FieldsColumn {
-    /// The fields `encode` wrote; an unreadable column gives a record with no name.
-    static func decode(_ text: String) -> EntityFields {
-        guard case .object(let members)? = try? JSONParser.parse(text) else {
-            return EntityFields(name: "")
-        }
-        var fields = EntityFields(name: "")
-        for (key, value) in members {
-            let scalar = value.scalarText
-            var list: [String] {
-                guard case .array(let items) = value else { return [] }
-                return items.compactMap(\.scalarText)
-            }
-            switch key {
-            case "name": fields.name = scalar ?? ""
-            case "legal_form": fields.legalForm = scalar
-            case "kind": fields.kind = scalar
-            case "street": fields.street = scalar
-            case "house_number": fields.houseNumber = scalar
-            case "box": fields.box = scalar
-            case "postcode": fields.postcode = scalar
-            case "locality": fields.locality = scalar
-            case "country": fields.country = scalar
-            case "website": fields.website = scalar
-            case "company_number": fields.companyNumber = scalar
-            case "vat_number": fields.vatNumber = scalar
-            case "phones": fields.phones = list
-            case "emails": fields.emails = list
-            case "products": fields.products = list
-            case "labels": fields.labels = list
-            default: continue
-            }
-        }
-        return fields
     }
 }
