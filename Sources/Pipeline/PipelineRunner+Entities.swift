@@ -169,11 +169,12 @@ extension PipelineRunner {
         let found =
             counts.records == 0
             ? [[Int64]](repeating: [], count: probes.count)
-            : try store.neighbours(of: probes, window: options.blocking.maximumBlockSize)
+            : try store.neighbours(
+                of: probes, blockSize: options.blocking.maximumBlockSize,
+                window: options.blocking.window)
         let replacedIDs = Set(replaced.map(\.id))
-        let neighbourRows = try store.indexedRecords(
-            ids: Array(Set(found.joined()).subtracting(replacedIDs)))
-        var entities = Set(neighbourRows.map(\.entityUID))
+        var entities = try store.entityUIDs(
+            ofRecords: Array(Set(found.joined()).subtracting(replacedIDs)))
         // The entities of records a person answered about, so that a "no match" splits
         // them and a "match" merges them whether or not this run touches them.
         for answer in options.answers {

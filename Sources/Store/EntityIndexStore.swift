@@ -121,9 +121,12 @@ public protocol EntityIndexReading: AnyObject {
     func indexedRecords(entityUIDs: [String]) throws -> [IndexedRecord]
     /// The indexed records with these ids.
     func indexedRecords(ids: [Int64]) throws -> [IndexedRecord]
-    /// For each probe, the ids of the records in its block nearest to it by name: up to
-    /// `window` on either side, so that a block of up to `window` records is read whole.
-    func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]]
+    /// For each probe, the ids of the records in its block: all of them when the block
+    /// holds at most `blockSize`, else the `window` nearest to the probe by name on
+    /// either side, as blocking windows a large block.
+    func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]]
+    /// The entities of the indexed records with these ids.
+    func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String>
     /// The counts of these tokens and values, the number of records, and the totals.
     func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics
     /// The model last stored by a run that is not reverted.
@@ -368,23 +371,42 @@ struct EntityIndexTables {
         return result
     }
 
-    func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]] {
+    func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]] {
         try probes.map { probe in
-            let arguments: [IndexArgument] = [
-                .integer(probe.key), .text(probe.nameOrder), .integer(Int64(window)),
-            ]
-            let after = try connection.rows(
-                """
-                SELECT record FROM index_keys WHERE block_key = ?1 AND name_order >= ?2
-                ORDER BY name_order LIMIT ?3
-                """, arguments)
-            let before = try connection.rows(
-                """
-                SELECT record FROM index_keys WHERE block_key = ?1 AND name_order < ?2
-                ORDER BY name_order DESC LIMIT ?3
-                """, arguments)
-            return (after + before).map { $0.int64(0) }
+            let whole = try connection.rows(
+                "SELECT record FROM index_keys WHERE block_key = ?1 LIMIT ?2",
+                [.integer(probe.key), .integer(Int64(blockSize + 1))])
+            guard whole.count > blockSize else { return whole.map { $0.int64(0) } }
+            return try self.window(around: probe, size: window)
         }
+    }
+
+    /// The `size` records nearest to the probe by name on either side, in its block.
+    func window(around probe: BlockProbe, size: Int) throws -> [Int64] {
+        let arguments: [IndexArgument] = [
+            .integer(probe.key), .text(probe.nameOrder), .integer(Int64(size)),
+        ]
+        let after = try connection.rows(
+            """
+            SELECT record FROM index_keys WHERE block_key = ?1 AND name_order >= ?2
+            ORDER BY name_order LIMIT ?3
+            """, arguments)
+        let before = try connection.rows(
+            """
+            SELECT record FROM index_keys WHERE block_key = ?1 AND name_order < ?2
+            ORDER BY name_order DESC LIMIT ?3
+            """, arguments)
+        return (after + before).map { $0.int64(0) }
+    }
+
+    func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String> {
+        var uids = Set<String>()
+        for id in Set(ids) {
+            let rows = try connection.rows(
+                "SELECT entity_uid FROM index_records WHERE id = ?1", [.integer(id)])
+            if let row = rows.first { uids.insert(row.text(0)) }
+        }
+        return uids
     }
 
     func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {

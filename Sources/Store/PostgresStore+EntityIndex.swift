@@ -18,30 +18,59 @@ extension PostgresStore: EntityIndexReading {
             [.text(PostgresConnection.arrayLiteral(ids.map(String.init)))])
     }
 
-    /// One round trip for every probe: a lateral join reads each probe's window.
-    public func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]] {
+    /// One round trip for every probe's block, and one more for the large blocks'
+    /// windows.
+    public func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws
+        -> [[Int64]]
+    {
         guard !probes.isEmpty else { return [] }
+        var result = try lateral(
+            probes,
+            """
+            (SELECT record FROM index_keys k WHERE k.block_key = p.block_key LIMIT ?3)
+            """, limit: blockSize + 1)
+        let large = probes.indices.filter { result[$0].count > blockSize }
+        guard !large.isEmpty else { return result }
+        let windows = try lateral(
+            large.map { probes[$0] },
+            """
+            (SELECT record FROM index_keys k
+             WHERE k.block_key = p.block_key AND k.name_order >= p.name_order
+             ORDER BY k.name_order LIMIT ?3)
+            UNION ALL
+            (SELECT record FROM index_keys k
+             WHERE k.block_key = p.block_key AND k.name_order < p.name_order
+             ORDER BY k.name_order DESC LIMIT ?3)
+            """, limit: window)
+        for (offset, probe) in large.enumerated() { result[probe] = windows[offset] }
+        return result
+    }
+
+    /// The records `selection` gives for each probe (`p.block_key`, `p.name_order`).
+    private func lateral(_ probes: [BlockProbe], _ selection: String, limit: Int) throws
+        -> [[Int64]]
+    {
         let keys = PostgresConnection.arrayLiteral(probes.map { String($0.key) })
         let orders = PostgresConnection.arrayLiteral(probes.map(\.nameOrder))
         let rows = try PostgresIndexConnection(connection: connection).rows(
             """
             SELECT p.n, w.record FROM unnest(?1::bigint[], ?2::text[]) WITH ORDINALITY
                 AS p(block_key, name_order, n)
-            CROSS JOIN LATERAL (
-                (SELECT record FROM index_keys k
-                 WHERE k.block_key = p.block_key AND k.name_order >= p.name_order
-                 ORDER BY k.name_order LIMIT ?3)
-                UNION ALL
-                (SELECT record FROM index_keys k
-                 WHERE k.block_key = p.block_key AND k.name_order < p.name_order
-                 ORDER BY k.name_order DESC LIMIT ?3)) w
-            """, [.text(keys), .text(orders), .integer(Int64(window))])
+            CROSS JOIN LATERAL (\(selection)) w
+            """, [.text(keys), .text(orders), .integer(Int64(limit))])
         var result = [[Int64]](repeating: [], count: probes.count)
         for row in rows {
             let probe = Int(row.int64(0)) - 1
             if result.indices.contains(probe) { result[probe].append(row.int64(1)) }
         }
         return result
+    }
+
+    public func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String> {
+        let result = try connection.query(
+            "SELECT DISTINCT entity_uid FROM index_records WHERE id = ANY($1::bigint[])",
+            [PostgresConnection.arrayLiteral(ids.map(String.init))])
+        return Set((0..<result.count).compactMap { result.text($0, 0) })
     }
 
     public func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {

@@ -17,8 +17,14 @@ extension SQLiteStore: EntityIndexReading {
         try indexTables.records(ids: ids)
     }
 
-    public func neighbours(of probes: [BlockProbe], window: Int) throws -> [[Int64]] {
-        try indexTables.neighbours(of: probes, window: window)
+    public func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws
+        -> [[Int64]]
+    {
+        try indexTables.neighbours(of: probes, blockSize: blockSize, window: window)
+    }
+
+    public func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String> {
+        try indexTables.entityUIDs(ofRecords: ids)
     }
 
     public func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {
