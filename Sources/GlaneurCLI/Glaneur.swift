@@ -15,6 +15,7 @@ public enum Glaneur {
         EvaluateCommand.self,
         ImportCommand.self,
         RunsCommand.self,
+        ReviewCommand.self,
         ExportCommand.self,
         AuditCommand.self,
         GazetteerCommand.self,

@@ -21,6 +21,9 @@ enum ImportCommand: Command {
     static let options: [OptionDefinition] = [
         .value("--db", name: "URL", help: "The map database (default: the pipeline's target)."),
         .flag("--dry-run", help: "Report what would change; write nothing."),
+        .flag(
+            "--reestimate",
+            help: "Estimate the matching model again instead of the one the map keeps."),
         .flag("--check", help: "Check the pipeline file and stop."),
         .value("--gazetteer", name: "PATH", help: "The gazetteer store for offline geocoding."),
         .value("--threads", name: "N", help: "Threads to work with (default: all cores)."),
@@ -54,6 +57,7 @@ enum ImportCommand: Command {
         var runner = PipelineRunner(spec: spec)
         runner.database = arguments.value("--db")
         runner.dryRun = arguments.flag("--dry-run")
+        runner.reestimatesModel = arguments.flag("--reestimate")
         runner.threads = threads
         if let path = arguments.value("--gazetteer") { runner.gazetteerPath = path }
         let database = runner.database ?? spec.target.database

@@ -20,6 +20,11 @@ public struct PipelineRunner {
     /// Told as stages start, advance and finish, for a progress bar and logs; called on
     /// the thread that called `run()`.
     public var onEvent: (PipelineEvent) -> Void = { _ in }
+    /// People's answers on pairs of records, on top of those the map remembers.
+    public var answers: [PairAnswer] = []
+    /// Estimates the matching model again on this run's records and their neighbours
+    /// instead of scoring with the one the map keeps (estimated when the map was empty).
+    public var reestimatesModel = false
 
     public init(spec: PipelineSpec) {
         self.spec = spec
@@ -40,6 +45,9 @@ public struct PipelineRunner {
         /// Records that joined an entity another record of the run started.
         public var merged = 0
         public var reviewPairs = 0
+        /// The review file of the uncertain pairs (CSV), records named `source/key`, for
+        /// `glaneur review import`; nil when there are none.
+        public var reviewFile: [UInt8]?
         public var report: RunReport?
         public var timings: [(stage: String, seconds: Double)] = []
     }
@@ -89,20 +97,24 @@ public struct PipelineRunner {
         }
 
         onEvent(.started(stage: PipelineStage.deduplicate, total: nil))
-        let resolution = resolve(prepared)
-        finish(PipelineStage.deduplicate, rows: prepared.count, clock: &clock, outcome: &outcome)
-        outcome.reviewPairs = resolution.reviewPairs.count
-
-        onEvent(.started(stage: PipelineStage.load, total: nil))
-        var run = RunInput(
-            pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
-            inputs: inputs, rejects: outcome.rejects)
-        assemble(prepared, clusters: resolution.clusters, into: &run, outcome: &outcome)
         let target = database ?? resolvedTarget()
         // A dry run against a map that does not exist yet compares with an empty map in
         // memory: creating the file, even empty, would be a write.
         let isNewFile = !target.contains("://") && !FileManager.default.fileExists(atPath: target)
         let store = try openMapStore(dryRun && isNewFile ? ":memory:" : target, create: true)
+        guard let index = store as? any EntityIndexReading else {
+            throw StoreError("\(target) keeps no entity index to match records against")
+        }
+        let matching = try match(prepared, inputs: inputs, store: index)
+        finish(PipelineStage.deduplicate, rows: prepared.count, clock: &clock, outcome: &outcome)
+        outcome.reviewPairs = matching.reviewPairs
+        outcome.reviewFile = matching.reviewFile
+
+        onEvent(.started(stage: PipelineStage.load, total: nil))
+        var run = RunInput(
+            pipeline: spec.name, mode: LoadMode(rawValue: spec.target.mode.rawValue) ?? .upsert,
+            inputs: inputs, rejects: outcome.rejects)
+        assemble(prepared, matching: matching, into: &run, outcome: &outcome)
         outcome.report = try store.load(run, dryRun: dryRun)
         finish(PipelineStage.load, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.records = prepared.count
@@ -223,72 +235,53 @@ public struct PipelineRunner {
         return places
     }
 
-    private func resolve(_ prepared: [Prepared]) -> Resolution {
-        var options = Resolver.Options()
-        options.threshold = spec.dedupe.matchThreshold
-        options.reviewBand = spec.dedupe.reviewBand
-        options.threads = threads
-        let corpus = Corpus(records: prepared.map { MatchRecord($0.normalized, geocode: $0.place) })
-        return Resolver(options: options).resolve(corpus)
-    }
-
     // MARK: - Entities
 
-    /// Turns clusters into entities with golden records, and records into links.
-    ///
-    /// An entity's id comes from its anchor record (the one from the highest-priority
-    /// source, then the first read), so importing the same lists again gives the same
-    /// ids. Each field of the golden record is the first value found going through the
-    /// records in that same order: source priority first, then completeness.
+    /// Turns the matching into entities with golden records, and records into links.
     private func assemble(
-        _ prepared: [Prepared], clusters: [[Int]], into run: inout RunInput,
+        _ prepared: [Prepared], matching: Matching, into run: inout RunInput,
         outcome: inout Outcome
     ) {
-        for cluster in clusters where !cluster.isEmpty {
-            let ordered = cluster.sorted { left, right in
-                let a = prepared[left]
-                let b = prepared[right]
-                if a.priority != b.priority { return a.priority > b.priority }
-                let completeness = (fields(of: a).filled, fields(of: b).filled)
-                if completeness.0 != completeness.1 { return completeness.0 > completeness.1 }
-                return left < right
-            }
-            let anchor = prepared[ordered[0]]
-            let uid = entityID(for: anchor.record)
-            let golden = goldenRecord(ordered.map { fields(of: prepared[$0]).fields })
-            let point = ordered.compactMap { location(of: prepared[$0].place) }
-                .min { rank($0.precision) < rank($1.precision) }
-            run.entities.append(EntityInput(uid: uid, fields: golden, location: point))
-            outcome.entities += 1
-
-            for index in ordered {
-                let item = prepared[index]
-                run.records.append(
-                    RecordInput(
-                        provenance: item.record.provenance,
-                        sourceKey: item.record[.sourceKey],
-                        rawFields: item.record.sourceFields,
-                        fields: fields(of: item).fields,
-                        location: location(of: item.place), entityUID: uid))
-                let isAnchor = index == ordered[0]
-                if !isAnchor { outcome.merged += 1 }
-                run.events.append(
-                    MatchEvent(
-                        kind: isAnchor ? .new : .attach, entityUID: uid,
-                        source: item.record.provenance.source,
-                        sourceKey: item.record[.sourceKey] ?? "row \(item.record.provenance.row)",
-                        score: 1,
-                        reasons: isAnchor
-                            ? ["first record of its cluster"]
-                            : [
-                                "clustered with \(anchor.record.provenance.file):"
-                                    + "\(anchor.record.provenance.row)"
-                            ]))
-            }
+        var changes = matching.changes
+        var runRecords: [String: [Int]] = [:]
+        for (index, entity) in matching.entityOfRecord.enumerated() {
+            runRecords[entity, default: []].append(index)
         }
+        for entity in matching.storedMembers.keys.sorted() {
+            var candidates = (runRecords[entity] ?? []).map { index in
+                let item = prepared[index]
+                return Survivorship.Candidate(
+                    fields: fields(of: item).fields, location: location(of: item.place),
+                    priority: item.priority, run: matching.contentRunOfRecord[index],
+                    origin: matching.identityOfRecord[index])
+            }
+            candidates += matching.storedMembers[entity, default: []].map { record in
+                Survivorship.Candidate(
+                    fields: record.fields, location: record.location, priority: record.priority,
+                    run: record.lastRun, origin: "\(record.source)/\(record.sourceKey)")
+            }
+            guard !candidates.isEmpty else { continue }
+            let golden = Survivorship.golden(candidates)
+            run.entities.append(
+                EntityInput(uid: entity, fields: golden.fields, location: golden.location))
+            changes.fieldSources[entity] = golden.sources
+        }
+        outcome.entities = Set(matching.entityOfRecord).count
+        outcome.merged = matching.events.filter { $0.kind == .attach }.count
+
+        for (index, item) in prepared.enumerated() {
+            run.records.append(
+                RecordInput(
+                    provenance: item.record.provenance, sourceKey: item.record[.sourceKey],
+                    rawFields: item.record.sourceFields, fields: fields(of: item).fields,
+                    location: location(of: item.place),
+                    entityUID: matching.entityOfRecord[index]))
+        }
+        run.events = matching.events
+        run.index = changes
     }
 
-    private func fields(of item: Prepared) -> (fields: EntityFields, filled: Int) {
+    func fields(of item: Prepared) -> (fields: EntityFields, filled: Int) {
         let record = item.normalized
         var fields = EntityFields(
             name: record.name?.value ?? item.record[.name] ?? "",
@@ -314,33 +307,7 @@ public struct PipelineRunner {
         return (fields, filled)
     }
 
-    private func goldenRecord(_ candidates: [EntityFields]) -> EntityFields {
-        guard var golden = candidates.first else { return EntityFields(name: "") }
-        for other in candidates.dropFirst() {
-            golden.legalForm = golden.legalForm ?? other.legalForm
-            golden.kind = golden.kind ?? other.kind
-            // The address parts travel together: a street from one record and a
-            // postcode from another may not belong to one place.
-            if golden.street == nil && golden.postcode == nil {
-                golden.street = other.street
-                golden.houseNumber = other.houseNumber
-                golden.box = other.box
-                golden.postcode = other.postcode
-                golden.locality = other.locality
-            }
-            golden.country = golden.country ?? other.country
-            golden.website = golden.website ?? other.website
-            golden.companyNumber = golden.companyNumber ?? other.companyNumber
-            golden.vatNumber = golden.vatNumber ?? other.vatNumber
-            golden.phones += other.phones.filter { !golden.phones.contains($0) }
-            golden.emails += other.emails.filter { !golden.emails.contains($0) }
-            golden.products += other.products.filter { !golden.products.contains($0) }
-            golden.labels += other.labels.filter { !golden.labels.contains($0) }
-        }
-        return golden
-    }
-
-    private func location(of place: GeocodeResult) -> Location? {
+    func location(of place: GeocodeResult) -> Location? {
         guard let latitude = place.latitude, let longitude = place.longitude,
             place.precision != .none
         else { return nil }
@@ -355,17 +322,25 @@ public struct PipelineRunner {
 
     /// A stable id: the partner and its own key for the row, or, without a key, the
     /// partner and the row's name and postcode as written.
-    private func entityID(for record: ProducerRecord) -> String {
+    func entityID(for record: ProducerRecord) -> String {
+        if let key = record[.sourceKey] {
+            return entityID(source: record.provenance.source, key: key)
+        }
         var hash = SHA256()
         hash.update(Array(record.provenance.source.utf8))
         hash.update([0x1F])
-        if let key = record[.sourceKey] {
-            hash.update(Array(key.utf8))
-        } else {
-            hash.update(Array((record[.name] ?? "").utf8))
-            hash.update([0x1F])
-            hash.update(Array((record[.postcode] ?? "").utf8))
-        }
+        hash.update(Array((record[.name] ?? "").utf8))
+        hash.update([0x1F])
+        hash.update(Array((record[.postcode] ?? "").utf8))
+        return "E" + hash.finalize().prefix(16)
+    }
+
+    /// The id a record with this source and key derives.
+    func entityID(source: String, key: String) -> String {
+        var hash = SHA256()
+        hash.update(Array(source.utf8))
+        hash.update([0x1F])
+        hash.update(Array(key.utf8))
         return "E" + hash.finalize().prefix(16)
     }
 

@@ -33,7 +33,9 @@ public struct RunReportDocument {
         let base = (folder as NSString).appendingPathComponent(baseName)
         try Data(json().utf8).write(to: URL(fileURLWithPath: base + ".json"))
         try Data(html().utf8).write(to: URL(fileURLWithPath: base + ".html"))
-        return [base + ".json", base + ".html"]
+        guard let review = outcome.reviewFile else { return [base + ".json", base + ".html"] }
+        try Data(review).write(to: URL(fileURLWithPath: base + ".review.csv"))
+        return [base + ".json", base + ".html", base + ".review.csv"]
     }
 
     // MARK: - Figures

@@ -48,7 +48,10 @@ public final class Corpus: Sendable {
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
 
-    public init(records: [MatchRecord]) {
+    /// - parameter statistics: counts over a larger set of records (a map's, with these
+    ///   records counted in) to weigh tokens and values by instead of counting them
+    ///   among `records` alone; what it does not list is counted among `records`.
+    public init(records: [MatchRecord], statistics: CorpusStatistics? = nil) {
         self.records = records
         var ids: [String: Int32] = [:]
         var texts: [[UInt8]] = []
@@ -67,16 +70,19 @@ public final class Corpus: Sendable {
         for record in records {
             names.append(record.nameTokens.map(intern).sorted())
             contacts.append(record.contactTokens.map(intern).sorted())
-            for phone in record.phones { counts["p|" + phone, default: 0] += 1 }
-            for email in record.emails { counts["e|" + email, default: 0] += 1 }
-            if !record.nameTokens.isEmpty {
-                counts["n|" + record.nameTokens.joined(separator: " "), default: 0] += 1
-            }
+            for value in Self.values(of: record) { counts[value, default: 0] += 1 }
         }
 
         var documentFrequency = [Int](repeating: 0, count: texts.count)
         for tokens in names { for token in tokens { documentFrequency[Int(token)] += 1 } }
-        let total = Double(max(records.count, 1))
+        if let statistics {
+            for (id, bytes) in texts.enumerated() {
+                let text = String(decoding: bytes, as: UTF8.self)
+                if let known = statistics.documents[text] { documentFrequency[id] = known }
+            }
+            counts.merge(statistics.values) { _, known in known }
+        }
+        let total = Double(max(statistics?.records ?? records.count, records.count, 1))
         var phoneticIDs: [String: Int32] = [:]
         var phonetic: [Int32] = []
         var weights: [Double] = []
@@ -127,10 +133,15 @@ public final class Corpus: Sendable {
         valueCounts = counts
         var totals: [String: Double] = [:]
         var squares: [String: Double] = [:]
-        for (key, count) in counts {
-            let kind = String(key.prefix(2))
-            totals[kind, default: 0] += Double(count)
-            squares[kind, default: 0] += Double(count) * Double(count)
+        if let statistics {
+            totals = statistics.totals.mapValues(Double.init)
+            squares = statistics.squares
+        } else {
+            for (key, count) in counts {
+                let kind = String(key.prefix(2))
+                totals[kind, default: 0] += Double(count)
+                squares[kind, default: 0] += Double(count) * Double(count)
+            }
         }
         typicalShare = Dictionary(
             uniqueKeysWithValues: totals.map { kind, total in
@@ -140,6 +151,16 @@ public final class Corpus: Sendable {
     }
 
     public var count: Int { records.count }
+
+    /// The values of a record that term frequencies count: its phones (`p|`), e-mails
+    /// (`e|`) and whole name (`n|`).
+    public static func values(of record: MatchRecord) -> [String] {
+        var values = record.phones.map { "p|" + $0 } + record.emails.map { "e|" + $0 }
+        if !record.nameTokens.isEmpty {
+            values.append("n|" + record.nameTokens.joined(separator: " "))
+        }
+        return values
+    }
 
     /// The record's most telling name tokens, rarest first, generic words last.
     func rarestTokens(of record: Int, limit: Int) -> [Int32] {
@@ -171,5 +192,32 @@ public final class Corpus: Sendable {
 
     static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+}
+
+/// Counts over a set of records that a corpus weighs its tokens and values by: how many
+/// records hold each name token and each value, and per kind of value (`p|`, `e|`,
+/// `n|`) the number of values and the sum of their squared counts.
+public struct CorpusStatistics: Sendable, Equatable {
+    public var records = 0
+    public var documents: [String: Int] = [:]
+    public var values: [String: Int] = [:]
+    public var totals: [String: Int] = [:]
+    public var squares: [String: Double] = [:]
+
+    public init() {}
+
+    /// Counts a record in (`sign` 1) or out (-1).
+    public mutating func add(_ record: MatchRecord, sign: Int = 1) {
+        records += sign
+        for token in Set(record.nameTokens) { documents[token, default: 0] += sign }
+        for value in Corpus.values(of: record) {
+            let before = Double(values[value, default: 0])
+            let after = max(0, before + Double(sign))
+            values[value] = Int(after)
+            let kind = String(value.prefix(2))
+            totals[kind, default: 0] += Int(after - before)
+            squares[kind, default: 0] += after * after - before * before
+        }
     }
 }

@@ -1,31 +1,56 @@
 /// A change to the map's entities, with what justified it, so that an operator can see it
-/// and undo it.
+/// and undo it. Records are named by their position in `EntityIndex.records`.
 public enum EntityEvent: Sendable, Equatable {
     /// A record that matched no entity became a new one.
-    case created(entity: String, record: String)
+    case created(entity: String, record: Int)
     /// A record joined an entity; `probability` and `reasons` are those of its strongest
     /// link into the entity.
-    case attached(record: String, entity: String, probability: Double, reasons: String)
+    case attached(record: Int, entity: String, probability: Double, reasons: String)
     /// A new record linked two entities: `absorbed` is now part of `kept`.
     case merged(kept: String, absorbed: String, probability: Double, reasons: String)
     /// A person said two records of one entity are different producers: `records` left
     /// `entity` for `newEntity`.
-    case split(entity: String, newEntity: String, records: [String], reason: String)
+    case split(entity: String, newEntity: String, records: [Int], reason: String)
 }
 
-/// What the map database keeps to match new records against its entities: each record
-/// attached to an entity, in the matcher's form, with its entity's identifier, and the
-/// model last estimated.
+/// The part of a map's entities that matching new records needs: the records stored in
+/// the blocks the new records fall in, every record of their entities, the statistics
+/// of the whole map and the model last estimated.
+///
+/// The map database keeps the index (`Store`'s `EntityIndexReading`); an import reads
+/// back only this slice, so attaching costs in proportion to the new records and their
+/// blocks, not to the map. With no slice given (`neighbours` nil), every record in
+/// `records` is a candidate, which is how a list is matched against itself.
 ///
 /// Identifiers are stable: an entity keeps its identifier as records join it; when two
-/// merge, the older (lower) identifier survives; new ones are numbered on from the highest.
+/// merge, the older one (lower `entityOrder`) survives.
 public struct EntityIndex: Sendable {
     public var records: [MatchRecord] = []
     /// The entity of each record, by position in `records`.
     public var entityOfRecord: [String] = []
+    /// When each entity was created (lower is older); an entity missing here is newer
+    /// than every one listed, and ties go to the lower identifier.
+    public var entityOrder: [String: Int64] = [:]
+    /// The model to score with; nil estimates one on the slice and the new records.
     public var model: FellegiSunterModel?
-    /// The number of the next entity identifier (`E000001`…).
+    /// The map's statistics, new records counted in; nil counts within the slice.
+    public var statistics: CorpusStatistics?
+    /// The number of the next entity identifier (`E000001`…) when no namer is given.
     public var nextEntity = 1
+    /// The pairs of the last `attach` whose probability fell in the review band and that
+    /// no rule decided, most uncertain first; positions as in `records`.
+    public private(set) var reviewPairs: [ScoredPair] = []
+    /// The pairs the last `attach` compared.
+    public private(set) var comparedPairs = 0
+
+    /// Whether the model is worth keeping for later imports: estimated on enough pairs,
+    /// of which enough are expected matches. A first list with few duplicates teaches EM
+    /// little (a prior near zero); the next import estimates again rather than scoring
+    /// with it.
+    public var modelIsTrustworthy: Bool {
+        guard let model else { return false }
+        return comparedPairs >= 200 && model.prior * Double(comparedPairs) >= 10
+    }
 
     public init() {}
 
@@ -37,22 +62,39 @@ public struct EntityIndex: Sendable {
     /// Matches new records against each other and against the entities, and changes
     /// only the entities they touch.
     ///
+    /// - parameter neighbours: for each new record, the positions in `records` of the
+    ///   stored records that share a block with it; they are compared with it on top of
+    ///   the pairs that blocking finds within `records` and the new records.
+    /// - parameter name: the identifier of an entity that new records start, given
+    ///   their positions (after `attach`, in `records`); numbered on when nil.
     /// - returns: the events, in the order they happened.
-    public mutating func attach(_ newRecords: [MatchRecord], options: Resolver.Options)
-        -> [EntityEvent]
-    {
+    public mutating func attach(
+        _ newRecords: [MatchRecord], neighbours: [[Int]]? = nil, options: Resolver.Options,
+        name: (([Int]) -> String)? = nil
+    ) -> [EntityEvent] {
         let oldCount = records.count
-        // TODO: the corpus (token weights, value counts) and the blocks are rebuilt over
-        // every record on each call, which is linear in the map's size: attaching 1,000
-        // records to a million in two seconds needs them stored with the index and
-        // updated as records come, with only the new records' blocks read back.
-        let corpus = Corpus(records: records + newRecords)
+        let corpus = Corpus(records: records + newRecords, statistics: statistics)
         let resolver = Resolver(options: options)
 
-        // Pairs that involve a new record only; the model is kept from earlier runs when
-        // there is one, so that scores do not drift from one import to the next.
-        let pairs = options.blocking.candidatePairs(
+        // Pairs that involve a new record only: old entities are not matched again.
+        var pairs = options.blocking.candidatePairs(
             in: corpus, threads: options.threads, newFrom: oldCount)
+        if let neighbours {
+            var extra: [UInt64] = []
+            for (offset, stored) in neighbours.enumerated() {
+                for record in stored where record < oldCount {
+                    extra.append(Blocking.pair(Int32(record), Int32(oldCount + offset)))
+                }
+            }
+            pairs = Array(Set(pairs).union(extra)).sorted()
+        }
+        // Pairs a person answered are scored whatever blocking says: a "match" merges
+        // two entities even when neither record is new.
+        let answered = resolver.answerIndex(corpus).keys.filter { pair in
+            pairs.isEmpty || !pairs.contains(pair)
+        }
+        if !answered.isEmpty { pairs = Array(Set(pairs).union(answered)).sorted() }
+        comparedPairs = pairs.count
         let compared = parallelMap(count: pairs.count, threads: options.threads) { index in
             corpus.compare(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF))
         }
@@ -66,7 +108,7 @@ public struct EntityIndex: Sendable {
 
         // A person's "no match" inside an entity splits it first; then the entities as
         // they stand are the starting clusters.
-        var events = splitAnswered(answers: options.answers)
+        var events = splitAnswered(answers: options.answers, name: name)
         var groupOfEntity: [String: [Int]] = [:]
         for (record, entity) in entityOfRecord.enumerated() {
             groupOfEntity[entity, default: []].append(record)
@@ -76,20 +118,33 @@ public struct EntityIndex: Sendable {
         let (clusterOfRecord, clusters) = clustering.run(
             groups: groupOfEntity.keys.sorted().compactMap { groupOfEntity[$0] })
 
-        events += settle(
-            corpus: corpus, clusters: clusters, clusterOfRecord: clusterOfRecord,
-            oldCount: oldCount,
-            scored: scored, model: model)
+        reviewPairs =
+            scored
+            .filter { $0.rule == nil && options.reviewBand.contains($0.probability) }
+            .sorted { abs($0.probability - 0.5) < abs($1.probability - 0.5) }
         records = corpus.records
+        events += settle(
+            clusters: clusters, clusterOfRecord: clusterOfRecord, oldCount: oldCount,
+            scored: scored, model: model, name: name)
         self.model = model
         return events
+    }
+
+    /// Whether entity `a` was created before entity `b`.
+    func isOlder(_ a: String, than b: String) -> Bool {
+        switch (entityOrder[a], entityOrder[b]) {
+        case (let x?, let y?) where x != y: x < y
+        case (.some, nil): true
+        case (nil, .some): false
+        default: a < b
+        }
     }
 
     /// Names the clusters: a cluster with old records keeps its oldest entity's
     /// identifier (absorbing the others), one of new records only gets a new identifier.
     private mutating func settle(
-        corpus: Corpus, clusters: [[Int]], clusterOfRecord: [Int], oldCount: Int,
-        scored: [ScoredPair], model: FellegiSunterModel
+        clusters: [[Int]], clusterOfRecord: [Int], oldCount: Int, scored: [ScoredPair],
+        model: FellegiSunterModel, name: (([Int]) -> String)?
     ) -> [EntityEvent] {
         // The strongest link of each new record into its cluster, for the events.
         var bestLink: [Int: ScoredPair] = [:]
@@ -107,9 +162,20 @@ public struct EntityIndex: Sendable {
         var entityOfNewRecord: [Int: String] = [:]
         for cluster in clusters {
             let newRecords = cluster.filter { $0 >= oldCount }
-            guard let firstNew = newRecords.first else { continue }
             let oldEntities = Set(cluster.filter { $0 < oldCount }.map { entityOfRecord[$0] })
-                .sorted()
+                .sorted { isOlder($0, than: $1) }
+            guard let firstNew = newRecords.first else {
+                // Only a person's "match" joins entities without a new record.
+                guard let kept = oldEntities.first, oldEntities.count > 1 else { continue }
+                for absorbed in oldEntities.dropFirst() {
+                    events.append(
+                        .merged(
+                            kept: kept, absorbed: absorbed, probability: 1,
+                            reasons: "answered-match"))
+                }
+                for record in cluster { entityOfRecord[record] = kept }
+                continue
+            }
             let entity: String
             if let kept = oldEntities.first {
                 entity = kept
@@ -123,32 +189,38 @@ public struct EntityIndex: Sendable {
                             reasons: link.map { Resolver.reasons($0, model: model) } ?? ""))
                 }
                 for record in cluster where record < oldCount { entityOfRecord[record] = kept }
+            } else if let name {
+                entity = name(newRecords)
             } else {
                 entity = Self.identifier(nextEntity)
                 nextEntity += 1
             }
             for record in newRecords {
                 entityOfNewRecord[record] = entity
-                let label = corpus.records[record].label
                 if oldEntities.isEmpty, record == firstNew {
-                    events.append(.created(entity: entity, record: label))
+                    events.append(.created(entity: entity, record: record))
                 } else if let link = bestLink[record] {
                     events.append(
                         .attached(
-                            record: label, entity: entity, probability: link.probability,
+                            record: record, entity: entity, probability: link.probability,
                             reasons: Resolver.reasons(link, model: model)))
                 }
             }
         }
-        for record in oldCount..<corpus.count {
+        for record in oldCount..<records.count {
             entityOfRecord.append(entityOfNewRecord[record] ?? "")
         }
         return events
     }
 
-    // TODO: split events follow a "no match" answer between two records of one entity by
-    // moving the second record alone to a new entity; records that only it linked stay.
-    private mutating func splitAnswered(answers: [PairAnswer]) -> [EntityEvent] {
+    /// Splits entities along "no match" answers: the second record of each answered pair
+    /// that shares an entity with the first leaves it, alone, for a new entity.
+    ///
+    /// Records that only the departing record linked to the entity stay where they are:
+    /// telling which of them followed it would need their pairs scored again.
+    private mutating func splitAnswered(answers: [PairAnswer], name: (([Int]) -> String)?)
+        -> [EntityEvent]
+    {
         var events: [EntityEvent] = []
         var indexOfLabel: [String: Int] = [:]
         for (index, record) in records.enumerated() { indexOfLabel[record.label] = index }
@@ -157,15 +229,19 @@ public struct EntityIndex: Sendable {
                 entityOfRecord[a] == entityOfRecord[b]
             else { continue }
             let entity = entityOfRecord[b]
-            let newEntity = Self.identifier(nextEntity)
-            nextEntity += 1
+            let newEntity: String
+            if let name {
+                newEntity = name([b])
+            } else {
+                newEntity = Self.identifier(nextEntity)
+                nextEntity += 1
+            }
             entityOfRecord[b] = newEntity
             events.append(
                 .split(
-                    entity: entity, newEntity: newEntity, records: [answer.second],
+                    entity: entity, newEntity: newEntity, records: [b],
                     reason: "answered no match with \(answer.first)"))
         }
         return events
     }
-
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GlaneurCore
 
 /// A Fellegi–Sunter model: for every level of every comparison, the probability *m* of
 /// seeing it in a pair of records of one producer and *u* in a pair of two producers.
@@ -266,5 +267,51 @@ public struct FellegiSunterModel: Sendable {
             }
         }
         iterations = iteration
+    }
+}
+
+extension FellegiSunterModel {
+    /// The model as JSON (prior, m and u by comparison key), the way the map database
+    /// keeps it between imports. Overrides are not kept: a pipeline gives its own.
+    public var encoded: String {
+        var members: [(key: String, value: JSONValue)] = [
+            ("prior", .number(String(prior)))
+        ]
+        for comparison in Comparison.allCases {
+            let row = comparison.rawValue
+            members.append(
+                (
+                    comparison.key,
+                    .object([
+                        ("m", .array(m[row].map { .number(String($0)) })),
+                        ("u", .array(u[row].map { .number(String($0)) })),
+                    ])
+                ))
+        }
+        var writer = JSONWriter()
+        writer.value(.object(members))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// The model `encoded` wrote; nil for text that is not one (the caller estimates a
+    /// new one).
+    public init?(encoded text: String) {
+        guard let json = try? JSONParser.parse(text),
+            let prior = json["prior"]?.scalarText.flatMap(Double.init)
+        else { return nil }
+        self.init()
+        self.prior = prior
+        for comparison in Comparison.allCases {
+            let row = comparison.rawValue
+            func numbers(_ key: String) -> [Double]? {
+                guard case .array(let items)? = json[comparison.key]?[key] else { return nil }
+                let values = items.compactMap { $0.scalarText.flatMap(Double.init) }
+                return values.count == comparison.levels.count ? values : nil
+            }
+            guard let m = numbers("m"), let u = numbers("u") else { return nil }
+            self.m[row] = m
+            self.u[row] = u
+        }
+        converged = true
     }
 }

@@ -83,8 +83,13 @@ public struct MatchRecord: Sendable {
         self.source = source
     }
 
-    /// "file:row", the way `--explain` and review files name a record.
-    public var label: String { "\(file):\(row)" }
+    /// How review files and answers name the record when "file:row" will not do: a map
+    /// database names its records `source/key`, which stay the same from run to run.
+    public var identity: String?
+
+    /// The record's identity, or "file:row", the way `--explain` and review files name
+    /// a record.
+    public var label: String { identity ?? "\(file):\(row)" }
 }
 
 extension MatchRecord {

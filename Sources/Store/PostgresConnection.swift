@@ -209,6 +209,8 @@ final class PostgresResult {
 
     var count: Int { Int(PQntuples(handle)) }
 
+    var columnCount: Int { Int(PQnfields(handle)) }
+
     /// The rows changed by an INSERT, UPDATE or DELETE.
     var changes: Int {
         guard let text = PQcmdTuples(handle) else { return 0 }

@@ -39,7 +39,7 @@ public final class PostgresStore: MapStore {
     static let recordColumns = SQLiteSchema.recordColumns
 
     private static let migrations: [(version: Int, name: String, sql: String)] = [
-        (1, "map model", schema)
+        (1, "map model", schema), (2, "entity index", EntityIndexSchema.postgres),
     ]
 
     private static let schema = """
@@ -227,6 +227,7 @@ public final class PostgresStore: MapStore {
             try takeWriteLock()
             let plan = try LoadPlanner.plan(run, reader: reader)
             let runID = try apply(plan, of: run, started: started)
+            if let changes = run.index { try indexTables.apply(changes, runID: runID) }
             return RunReport(
                 runID: runID, isDryRun: false, counts: plan.counts, samples: plan.samples)
         }
@@ -787,6 +788,7 @@ public final class PostgresStore: MapStore {
             try connection.query(
                 "UPDATE runs SET status = 'reverted', reverted = $2 WHERE id = $1",
                 run + [Timestamp.now()])
+            try indexTables.revert(runID: runID)
             return report
         }
     }

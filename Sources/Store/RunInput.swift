@@ -29,6 +29,9 @@ public struct RunInput: Sendable {
     public var events: [MatchEvent]
     /// The rows that could not be used.
     public var rejects: [Reject]
+    /// What the run changes in the entity index, written in the same transaction; nil
+    /// leaves the index as it is.
+    public var index: EntityIndexChanges?
 
     public init(
         pipeline: String,

@@ -24,7 +24,8 @@ enum SQLiteSchema {
 
     /// The migrations in order. Never edit one that has shipped: add the next.
     static let migrations: [Migration] = [
-        Migration(version: 1, name: "GeoPackage core and map model", sql: core + model)
+        Migration(version: 1, name: "GeoPackage core and map model", sql: core + model),
+        Migration(version: 2, name: "entity index", sql: EntityIndexSchema.sqlite),
     ]
 
     /// The entity columns after `fid`, in table order: history tables copy them as is.

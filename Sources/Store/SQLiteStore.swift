@@ -85,6 +85,7 @@ public final class SQLiteStore: MapStore {
                 let plan = try LoadPlanner.plan(run, reader: reader)
                 let runID = try Writer(database: database, bulkThreshold: bulkThreshold).apply(
                     plan, of: run, started: started)
+                if let changes = run.index { try indexTables.apply(changes, runID: runID) }
                 return RunReport(
                     runID: runID, isDryRun: false, counts: plan.counts, samples: plan.samples)
             }
@@ -203,7 +204,9 @@ public final class SQLiteStore: MapStore {
     public func revert(runID: Int64) throws -> RevertReport {
         do {
             return try database.transaction(.immediate) {
-                try Writer(database: database).revert(runID: runID)
+                let report = try Writer(database: database).revert(runID: runID)
+                try indexTables.revert(runID: runID)
+                return report
             }
         } catch let error as DatabaseError where error.isBusy {
             throw busyError()

@@ -53,7 +53,7 @@ import Testing
         #expect(
             events == [
                 .split(
-                    entity: "E000001", newEntity: "E000002", records: ["list.csv:2"],
+                    entity: "E000001", newEntity: "E000002", records: [1],
                     reason: "answered no match with list.csv:1")
             ])
         #expect(index.entityOfRecord == ["E000001", "E000002"])

@@ -56,7 +56,7 @@ struct SQLiteStoreTests {
         let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
             $0.int(0)
         }
-        #expect(versions == [1])
+        #expect(versions == [1, 2])
         #expect(try entities(of: reopened).count == 2)
 
         try reopened.database.execute(
@@ -66,6 +66,39 @@ struct SQLiteStoreTests {
         } throws: { error in
             "\(error)".contains("newer than this Glaneur knows")
         }
+    }
+
+    @Test func aMapWrittenBeforeTheEntityIndexGetsItWhenOpened() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("map.gpkg")
+        try SQLiteStore(path: path).load(RunBuilder(count: 2).build())
+        // Back to version 1, as a Glaneur without the index left it.
+        let old = try SQLiteStore(path: path)
+        try old.database.execute(
+            """
+            DROP TABLE index_records; DROP TABLE index_keys; DROP TABLE index_tokens;
+            DROP TABLE index_values; DROP TABLE index_totals; DROP TABLE index_models;
+            DROP TABLE index_history; DROP TABLE index_field_sources;
+            DROP TABLE review_decisions;
+            CREATE TABLE review_decisions (
+                id INTEGER PRIMARY KEY,
+                event_id INTEGER NOT NULL REFERENCES match_events(id),
+                decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'defer')),
+                reviewer TEXT NOT NULL, note TEXT, decided TEXT NOT NULL);
+            DELETE FROM glaneur_migrations WHERE version = 2;
+            """)
+
+        let reopened = try SQLiteStore(path: path)
+        let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
+            $0.int(0)
+        }
+        #expect(versions == [1, 2])
+        #expect(try entities(of: reopened).count == 2)
+        #expect(try reopened.storedModel() == nil)
+        let decision = ReviewDecision(
+            first: "a/1", second: "b/2", isMatch: false, reviewer: "test")
+        #expect(try reopened.importReviewDecisions([decision]) == 1)
+        #expect(try reopened.reviewDecisions() == [decision])
     }
 
     @Test func aMissingDatabaseIsAnErrorWhenNotCreating() throws {

@@ -1,0 +1,760 @@
+import GlaneurCore
+
+/// One record of the entity index: what matching a new record against it needs, kept
+/// with the map so that an import reads back only the blocks its records fall in.
+///
+/// The store treats the matcher's data as opaque: `form` is the matcher's own encoding
+/// of the record, `tokens` and `values` are the strings it counts for its statistics,
+/// and `keys` its blocking keys. The store keeps the counts of those strings over every
+/// active record up to date as rows come and go, and puts them back on a revert.
+public struct IndexedRecord: Sendable, Hashable {
+    /// The row's id in the index; 0 for a record not stored yet.
+    public var id: Int64
+    public var source: String
+    /// The key the record is stored under in `records` (see `RecordInput.storageKey`).
+    public var sourceKey: String
+    /// The digest of the record's source fields, to tell a changed row from the same.
+    public var contentHash: String
+    public var entityUID: String
+    /// The matcher's encoding of the record.
+    public var form: String
+    /// Sorts the records of a block (by name), so that a large block is read as a window
+    /// around a new record instead of whole.
+    public var nameOrder: String
+    /// Name tokens, each counted once per record (document frequencies).
+    public var tokens: [String]
+    /// Values whose frequency adjusts scores (`p|+3281…`, `e|…`, `n|…`): the kind is the
+    /// text up to the first `|`.
+    public var values: [String]
+    /// The blocking keys, as the matcher computed them when the record was stored.
+    ///
+    /// They are not recomputed as the map grows: a key built on a record's rarest name
+    /// token may name another token once the map's counts have moved. The records that
+    /// come later compute theirs with the counts of their day, so two such records may
+    /// share one key fewer than a batch over both would give them; their other keys
+    /// (phones, e-mails, whole name, address) do not depend on counts.
+    public var keys: [Int64]
+    /// The record's normalised fields and point, from which golden records are rebuilt.
+    public var fields: EntityFields
+    public var location: Location?
+    /// Its source's priority in the pipeline that sent it: higher wins in golden records.
+    public var priority: Int
+    /// The run that last wrote it (0 until stored), for recency in golden records.
+    public var lastRun: Int64
+    /// The run that first indexed it (0 until stored).
+    public var firstRun: Int64 = 0
+
+    public init(
+        id: Int64 = 0, source: String, sourceKey: String, contentHash: String,
+        entityUID: String, form: String, nameOrder: String, tokens: [String],
+        values: [String], keys: [Int64], fields: EntityFields, location: Location?,
+        priority: Int, lastRun: Int64 = 0, firstRun: Int64 = 0
+    ) {
+        self.id = id
+        self.source = source
+        self.sourceKey = sourceKey
+        self.contentHash = contentHash
+        self.entityUID = entityUID
+        self.form = form
+        self.nameOrder = nameOrder
+        self.tokens = tokens
+        self.values = values
+        self.keys = keys
+        self.fields = fields
+        self.location = location
+        self.priority = priority
+        self.lastRun = lastRun
+        self.firstRun = firstRun
+    }
+}
+
+/// A record's place in a block: its key and its name order.
+public struct BlockProbe: Sendable, Hashable {
+    public var key: Int64
+    public var nameOrder: String
+
+    public init(key: Int64, nameOrder: String) {
+        self.key = key
+        self.nameOrder = nameOrder
+    }
+}
+
+/// The counts of the index's statistics that a batch of records asked for.
+public struct IndexStatistics: Sendable, Equatable {
+    /// Active records in the index.
+    public var records = 0
+    /// Records whose name holds each token asked for (absent: none).
+    public var documents: [String: Int] = [:]
+    /// Records carrying each value asked for (absent: none).
+    public var values: [String: Int] = [:]
+    /// For each kind of value (`p|`), how many values of that kind the records carry.
+    public var totals: [String: Int] = [:]
+    /// For each kind, the sum of the squared counts of its values.
+    public var squares: [String: Double] = [:]
+
+    public init() {}
+}
+
+/// What a run changes in the entity index, written in the run's transaction.
+public struct EntityIndexChanges: Sendable {
+    /// Records to store, replacing the stored one with the same source and key.
+    public var upserts: [IndexedRecord] = []
+    /// Records that leave the index (a full list no longer sends them), by source and key.
+    public var removals: [(source: String, sourceKey: String)] = []
+    /// Records the run does not send that move to another entity (a split), by source
+    /// and key; their links in `records` move too, with their history kept for a revert.
+    public var moves: [(source: String, sourceKey: String, entityUID: String)] = []
+    /// A newly estimated model, in the matcher's encoding; nil keeps the stored one.
+    public var model: String?
+    /// For each entity whose golden record the run built, the record (`source/key`) each
+    /// field came from, by field name; kept when it differs from the latest stored.
+    public var fieldSources: [String: [String: String]] = [:]
+
+    public init() {}
+}
+
+/// The reads the matcher needs from the entity index of a map database.
+public protocol EntityIndexReading: AnyObject {
+    /// The indexed records of one source, by source key.
+    func indexedRecords(source: String) throws -> [String: IndexedRecord]
+    /// The indexed records of these entities.
+    func indexedRecords(entityUIDs: [String]) throws -> [IndexedRecord]
+    /// The indexed records with these ids.
+    func indexedRecords(ids: [Int64]) throws -> [IndexedRecord]
+    /// For each probe, the ids of the records in its block: all of them when the block
+    /// holds at most `blockSize`, else the `window` nearest to the probe by name on
+    /// either side, as blocking windows a large block.
+    func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]]
+    /// The entities of the indexed records with these ids.
+    func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String>
+    /// The counts of these tokens and values, the number of records, and the totals.
+    func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics
+    /// The model last stored by a run that is not reverted.
+    func storedModel() throws -> String?
+    /// The order in which the map's entities were created (lower is older), by uid.
+    func entityOrder(uids: [String]) throws -> [String: Int64]
+    /// The record (`source/key`) each field of the entity's golden record came from, by
+    /// field name, as the latest run that built it left it; empty when none did.
+    func fieldSources(of entityUID: String) throws -> [String: String]
+    /// The active records of a source in the map's `records` table, by source key, with
+    /// their entity, content digest and last run: what a map written before the index
+    /// knows of them.
+    func linkedRecords(source: String) throws -> [String: (
+        entityUID: String,
+        contentHash: String, lastRun: Int64
+    )]
+    /// The indexed record with this source and key, if any.
+    func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord?
+    /// People's decisions on pairs of records, the latest for each pair.
+    func reviewDecisions() throws -> [ReviewDecision]
+    /// Keeps decisions for later imports, in one transaction; returns how many were new
+    /// or changed.
+    func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int
+}
+
+/// A person's decision on a pair of records, which are named by their identity in the
+/// map (`source/key`): later imports keep them apart ("no match") or together
+/// ("match"), and never ask about the pair again.
+public struct ReviewDecision: Sendable, Hashable {
+    public var first: String
+    public var second: String
+    public var isMatch: Bool
+    public var reviewer: String
+
+    public init(first: String, second: String, isMatch: Bool, reviewer: String) {
+        self.first = first
+        self.second = second
+        self.isMatch = isMatch
+        self.reviewer = reviewer
+    }
+}
+
+extension RecordInput {
+    /// The keys a run's records are stored under, in order, as the load computes them:
+    /// the partner's key, or the digest of the content when the partner gives none, rows
+    /// identical to the letter numbered by their order (`#hash`, then `#hash/2`); with
+    /// each record's digest.
+    public static func storageKeys(of records: [RecordInput])
+        -> [(key: String, contentHash: String)]
+    {
+        var seen: [String: Set<String>] = [:]
+        return records.map { record in
+            let hash = ContentHash.of(rawFields: record.rawFields)
+            var key = LoadPlanner.key(of: record, contentHash: hash)
+            let source = record.provenance.source
+            if record.sourceKey?.isEmpty ?? true {
+                let first = key
+                var occurrence = 1
+                while seen[source, default: []].contains(key) {
+                    occurrence += 1
+                    key = first + "/\(occurrence)"
+                }
+            }
+            seen[source, default: []].insert(key)
+            return (key, hash)
+        }
+    }
+}
+
+// MARK: - Tables
+
+/// The entity index's tables, the same in SQLite and PostgreSQL (schema migration 2).
+///
+/// - `index_records`: one row per active record attached to an entity, with what the
+///   matcher needs and what golden records are rebuilt from;
+/// - `index_keys`: the blocking keys, key → record, ordered by name within a key;
+/// - `index_tokens`, `index_values`, `index_totals`: the statistics over active rows;
+/// - `index_models`: the model each run estimated, the latest one in force;
+/// - `index_history`: rows as they were before the run that first changed them.
+enum EntityIndexSchema {
+    static let recordColumns = [
+        "source", "source_key", "content_hash", "entity_uid", "form", "name_order", "tokens",
+        "match_values", "block_keys", "fields", "longitude", "latitude", "geocode_precision",
+        "geocode_score", "geocode_provider", "priority", "first_run", "last_run",
+    ]
+
+    static func tables(integer: String, real: String, withoutRowID: String) -> String {
+        """
+        CREATE TABLE index_records (
+            id \(integer) PRIMARY KEY,
+            source TEXT NOT NULL, source_key TEXT NOT NULL, content_hash TEXT NOT NULL,
+            entity_uid TEXT NOT NULL, form TEXT NOT NULL, name_order TEXT NOT NULL,
+            tokens TEXT NOT NULL, match_values TEXT NOT NULL, block_keys TEXT NOT NULL,
+            fields TEXT NOT NULL, longitude TEXT, latitude TEXT,
+            geocode_precision TEXT, geocode_score TEXT, geocode_provider TEXT,
+            priority INTEGER NOT NULL, first_run BIGINT NOT NULL, last_run BIGINT NOT NULL,
+            UNIQUE (source, source_key)
+        );
+        CREATE INDEX index_records_entity ON index_records (entity_uid);
+        CREATE INDEX index_records_first_run ON index_records (first_run);
+        CREATE TABLE index_keys (
+            block_key BIGINT NOT NULL, name_order TEXT NOT NULL, record BIGINT NOT NULL,
+            PRIMARY KEY (block_key, name_order, record)
+        )\(withoutRowID);
+        CREATE TABLE index_tokens (
+            token TEXT NOT NULL PRIMARY KEY, documents BIGINT NOT NULL)\(withoutRowID);
+        CREATE TABLE index_values (
+            value TEXT NOT NULL PRIMARY KEY, records BIGINT NOT NULL)\(withoutRowID);
+        CREATE TABLE index_totals (
+            name TEXT NOT NULL PRIMARY KEY, value \(real) NOT NULL)\(withoutRowID);
+        CREATE TABLE index_models (run_id BIGINT PRIMARY KEY, model TEXT NOT NULL);
+        CREATE TABLE index_field_sources (
+            entity_uid TEXT NOT NULL, run_id BIGINT NOT NULL, sources TEXT NOT NULL,
+            PRIMARY KEY (entity_uid, run_id)
+        );
+        CREATE TABLE index_history (
+            run_id BIGINT NOT NULL, id BIGINT NOT NULL,
+            source TEXT NOT NULL, source_key TEXT NOT NULL, content_hash TEXT NOT NULL,
+            entity_uid TEXT NOT NULL, form TEXT NOT NULL, name_order TEXT NOT NULL,
+            tokens TEXT NOT NULL, match_values TEXT NOT NULL, block_keys TEXT NOT NULL,
+            fields TEXT NOT NULL, longitude TEXT, latitude TEXT,
+            geocode_precision TEXT, geocode_score TEXT, geocode_provider TEXT,
+            priority INTEGER NOT NULL, first_run BIGINT NOT NULL, last_run BIGINT NOT NULL,
+            PRIMARY KEY (run_id, id)
+        );
+
+        """
+    }
+
+    static let sqlite =
+        tables(integer: "INTEGER", real: "REAL", withoutRowID: " WITHOUT ROWID") + """
+            -- Decisions on pairs of records as well as on match events: the event becomes
+            -- optional, the pair's records are named, and 'match' / 'no match' join the
+            -- verdicts. SQLite changes a constraint by copying the table.
+            CREATE TABLE review_decisions_v2 (
+                id INTEGER PRIMARY KEY,
+                event_id INTEGER REFERENCES match_events(id),
+                first_record TEXT,
+                second_record TEXT,
+                decision TEXT NOT NULL CHECK (decision IN
+                    ('accept', 'reject', 'defer', 'match', 'no match')),
+                reviewer TEXT NOT NULL,
+                note TEXT,
+                decided TEXT NOT NULL
+            );
+            INSERT INTO review_decisions_v2 (id, event_id, decision, reviewer, note, decided)
+                SELECT id, event_id, decision, reviewer, note, decided FROM review_decisions;
+            DROP TABLE review_decisions;
+            ALTER TABLE review_decisions_v2 RENAME TO review_decisions;
+            CREATE INDEX review_decisions_pair ON review_decisions (first_record, second_record);
+
+            """
+
+    static let postgres =
+        tables(integer: "bigserial", real: "double precision", withoutRowID: "") + """
+            ALTER TABLE review_decisions ALTER COLUMN event_id DROP NOT NULL,
+                ADD COLUMN first_record text, ADD COLUMN second_record text,
+                DROP CONSTRAINT review_decisions_decision_check,
+                ADD CONSTRAINT review_decisions_decision_check CHECK (decision IN
+                    ('accept', 'reject', 'defer', 'match', 'no match'));
+            CREATE INDEX review_decisions_pair ON review_decisions (first_record, second_record);
+
+            """
+}
+
+// MARK: - Reading and writing through either database
+
+/// A value bound to an index statement.
+enum IndexArgument {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    init(_ text: String?) { self = text.map { .text($0) } ?? .null }
+    init(_ number: Double?) { self = number.map { .real($0) } ?? .null }
+}
+
+/// A result row of an index query, every column as text (NULL as nil).
+struct IndexRow {
+    var columns: [String?]
+
+    func text(_ column: Int) -> String { columns[column] ?? "" }
+    func optionalText(_ column: Int) -> String? { columns[column] }
+    func int64(_ column: Int) -> Int64 { columns[column].flatMap { Int64($0) } ?? 0 }
+    func double(_ column: Int) -> Double? { columns[column].flatMap { Double($0) } }
+}
+
+/// The statements the index runs, written with `?1`-style parameters that both
+/// databases understand once PostgreSQL's `$1` replaces them.
+protocol IndexConnection {
+    func execute(_ sql: String, _ arguments: [IndexArgument]) throws
+    func rows(_ sql: String, _ arguments: [IndexArgument]) throws -> [IndexRow]
+}
+
+/// The entity index's reads and writes, shared by both map databases.
+///
+/// Each statement is one row or one count: proportional to a run's records and their
+/// blocks, but one round trip each in PostgreSQL, where a first import of hundreds of
+/// thousands of records spends most of its index time waiting on the network.
+///
+/// A map written before the index (schema version 1) gets the tables empty: its
+/// records are not indexed until a run sends them again, since their matcher form
+/// needs the normaliser and the geocoder, which the store does not have.
+struct EntityIndexTables {
+    let connection: any IndexConnection
+
+    static let selection =
+        "id, " + EntityIndexSchema.recordColumns.joined(separator: ", ")
+
+    // MARK: Reading
+
+    func records(where condition: String, _ arguments: [IndexArgument]) throws
+        -> [IndexedRecord]
+    {
+        try connection.rows(
+            "SELECT \(Self.selection) FROM index_records WHERE \(condition)", arguments
+        ).map(Self.record)
+    }
+
+    func records(source: String) throws -> [String: IndexedRecord] {
+        var result: [String: IndexedRecord] = [:]
+        for record in try records(where: "source = ?1", [.text(source)]) {
+            result[record.sourceKey] = record
+        }
+        return result
+    }
+
+    func records(entityUIDs: [String]) throws -> [IndexedRecord] {
+        var result: [IndexedRecord] = []
+        for uid in Set(entityUIDs).sorted() {
+            result += try records(where: "entity_uid = ?1", [.text(uid)])
+        }
+        return result
+    }
+
+    func records(ids: [Int64]) throws -> [IndexedRecord] {
+        var result: [IndexedRecord] = []
+        for id in Set(ids).sorted() {
+            result += try records(where: "id = ?1", [.integer(id)])
+        }
+        return result
+    }
+
+    func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]] {
+        try probes.map { probe in
+            let whole = try connection.rows(
+                "SELECT record FROM index_keys WHERE block_key = ?1 LIMIT ?2",
+                [.integer(probe.key), .integer(Int64(blockSize + 1))])
+            guard whole.count > blockSize else { return whole.map { $0.int64(0) } }
+            return try self.window(around: probe, size: window)
+        }
+    }
+
+    /// The `size` records nearest to the probe by name on either side, in its block.
+    func window(around probe: BlockProbe, size: Int) throws -> [Int64] {
+        let arguments: [IndexArgument] = [
+            .integer(probe.key), .text(probe.nameOrder), .integer(Int64(size)),
+        ]
+        let after = try connection.rows(
+            """
+            SELECT record FROM index_keys WHERE block_key = ?1 AND name_order >= ?2
+            ORDER BY name_order LIMIT ?3
+            """, arguments)
+        let before = try connection.rows(
+            """
+            SELECT record FROM index_keys WHERE block_key = ?1 AND name_order < ?2
+            ORDER BY name_order DESC LIMIT ?3
+            """, arguments)
+        return (after + before).map { $0.int64(0) }
+    }
+
+    func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String> {
+        var uids = Set<String>()
+        for id in Set(ids) {
+            let rows = try connection.rows(
+                "SELECT entity_uid FROM index_records WHERE id = ?1", [.integer(id)])
+            if let row = rows.first { uids.insert(row.text(0)) }
+        }
+        return uids
+    }
+
+    func statistics(tokens: Set<String>, values: Set<String>) throws -> IndexStatistics {
+        var statistics = IndexStatistics()
+        for row in try connection.rows("SELECT name, value FROM index_totals", []) {
+            let name = row.text(0)
+            let value = row.double(1) ?? 0
+            if name == "records" {
+                statistics.records = Int(value)
+            } else if name.hasPrefix("total:") {
+                statistics.totals[String(name.dropFirst(6))] = Int(value)
+            } else if name.hasPrefix("squares:") {
+                statistics.squares[String(name.dropFirst(8))] = value
+            }
+        }
+        // An empty index counts nothing: a first import asks no question per token.
+        guard statistics.records > 0 else { return statistics }
+        for token in tokens {
+            let rows = try connection.rows(
+                "SELECT documents FROM index_tokens WHERE token = ?1", [.text(token)])
+            if let row = rows.first { statistics.documents[token] = Int(row.int64(0)) }
+        }
+        for value in values {
+            let rows = try connection.rows(
+                "SELECT records FROM index_values WHERE value = ?1", [.text(value)])
+            if let row = rows.first { statistics.values[value] = Int(row.int64(0)) }
+        }
+        return statistics
+    }
+
+    func storedModel() throws -> String? {
+        try connection.rows(
+            "SELECT model FROM index_models ORDER BY run_id DESC LIMIT 1", []
+        ).first?.text(0)
+    }
+
+    func fieldSources(of entityUID: String) throws -> [String: String] {
+        guard
+            let text = try connection.rows(
+                """
+                SELECT sources FROM index_field_sources WHERE entity_uid = ?1
+                ORDER BY run_id DESC LIMIT 1
+                """, [.text(entityUID)]
+            ).first?.text(0),
+            case .object(let members)? = try? JSONParser.parse(text)
+        else { return [:] }
+        var sources: [String: String] = [:]
+        for (field, value) in members { sources[field] = value.scalarText }
+        return sources
+    }
+
+    func linkedRecords(source: String) throws -> [String: (
+        entityUID: String, contentHash: String, lastRun: Int64
+    )] {
+        var result: [String: (entityUID: String, contentHash: String, lastRun: Int64)] = [:]
+        let rows = try connection.rows(
+            """
+            SELECT r.source_key, e.uid, r.content_hash, r.last_run
+            FROM records r JOIN entities e ON e.fid = r.entity_fid
+            WHERE r.source = ?1 AND r.status = 'active'
+            """, [.text(source)])
+        for row in rows { result[row.text(0)] = (row.text(1), row.text(2), row.int64(3)) }
+        return result
+    }
+
+    func record(source: String, sourceKey: String) throws -> IndexedRecord? {
+        try records(
+            where: "source = ?1 AND source_key = ?2", [.text(source), .text(sourceKey)]
+        ).first
+    }
+
+    func reviewDecisions() throws -> [ReviewDecision] {
+        var latest: [String: ReviewDecision] = [:]
+        let rows = try connection.rows(
+            """
+            SELECT first_record, second_record, decision, reviewer FROM review_decisions
+            WHERE first_record IS NOT NULL AND second_record IS NOT NULL ORDER BY id
+            """, [])
+        for row in rows {
+            let decision = ReviewDecision(
+                first: row.text(0), second: row.text(1), isMatch: row.text(2) == "match",
+                reviewer: row.text(3))
+            latest[Self.pairKey(decision)] = decision
+        }
+        return latest.keys.sorted().compactMap { latest[$0] }
+    }
+
+    /// Writes the decisions that differ from the latest known for their pair.
+    func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
+        var known: [String: Bool] = [:]
+        for decision in try reviewDecisions() { known[Self.pairKey(decision)] = decision.isMatch }
+        var written = 0
+        let now = Timestamp.now()
+        for decision in decisions where known[Self.pairKey(decision)] != decision.isMatch {
+            try connection.execute(
+                """
+                INSERT INTO review_decisions
+                    (first_record, second_record, decision, reviewer, decided)
+                VALUES (?1, ?2, ?3, ?4, ?5)
+                """,
+                [
+                    .text(decision.first), .text(decision.second),
+                    .text(decision.isMatch ? "match" : "no match"), .text(decision.reviewer),
+                    .text(now),
+                ])
+            known[Self.pairKey(decision)] = decision.isMatch
+            written += 1
+        }
+        return written
+    }
+
+    /// The pair in either order.
+    static func pairKey(_ decision: ReviewDecision) -> String {
+        let (a, b) =
+            decision.first < decision.second
+            ? (decision.first, decision.second) : (decision.second, decision.first)
+        return a + "\u{1F}" + b
+    }
+
+    static func record(_ row: IndexRow) -> IndexedRecord {
+        var location: Location?
+        if let longitude = row.double(11), let latitude = row.double(12) {
+            location = Location(
+                latitude: latitude, longitude: longitude, precision: row.text(13),
+                score: row.double(14) ?? 0, provider: row.text(15))
+        }
+        return IndexedRecord(
+            id: row.int64(0), source: row.text(1), sourceKey: row.text(2),
+            contentHash: row.text(3), entityUID: row.text(4), form: row.text(5),
+            nameOrder: row.text(6), tokens: ListColumn.decode(row.text(7)),
+            values: ListColumn.decode(row.text(8)),
+            keys: row.text(9).split(separator: " ").compactMap { Int64($0) },
+            fields: FieldsColumn.decode(row.text(10)), location: location,
+            priority: Int(row.int64(16)), lastRun: row.int64(18), firstRun: row.int64(17))
+    }
+
+    // MARK: Writing
+
+    /// Applies a run's changes: each row replaced or removed is copied to the history
+    /// first, and the statistics follow every row that comes or goes.
+    func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
+        var delta = StatisticsDelta()
+        for record in changes.upserts {
+            let existing = try records(
+                where: "source = ?1 AND source_key = ?2",
+                [.text(record.source), .text(record.sourceKey)]
+            ).first
+            if let existing {
+                try snapshot(existing.id, runID: runID)
+                try remove(existing, delta: &delta)
+            }
+            // A replaced row keeps its id and the run that first indexed it.
+            try insert(
+                record, id: existing?.id, firstRun: existing?.firstRun ?? runID, runID: runID,
+                delta: &delta)
+        }
+        for removal in changes.removals {
+            guard
+                let existing = try records(
+                    where: "source = ?1 AND source_key = ?2",
+                    [.text(removal.source), .text(removal.sourceKey)]
+                ).first
+            else { continue }
+            try snapshot(existing.id, runID: runID)
+            try remove(existing, delta: &delta)
+        }
+        for move in changes.moves {
+            let columns = SQLiteSchema.recordColumns.joined(separator: ", ")
+            try connection.execute(
+                """
+                INSERT INTO record_history (run_id, id, \(columns))
+                SELECT ?1, id, \(columns) FROM records WHERE source = ?2 AND source_key = ?3
+                ON CONFLICT DO NOTHING
+                """, [.integer(runID), .text(move.source), .text(move.sourceKey)])
+            try connection.execute(
+                """
+                UPDATE records SET entity_fid = (SELECT fid FROM entities WHERE uid = ?1),
+                    last_run = ?2
+                WHERE source = ?3 AND source_key = ?4
+                """,
+                [.text(move.entityUID), .integer(runID), .text(move.source), .text(move.sourceKey)])
+        }
+        for (entity, sources) in changes.fieldSources.sorted(by: { $0.key < $1.key })
+        where try fieldSources(of: entity) != sources {
+            var writer = JSONWriter()
+            writer.value(.object(sources.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
+            try connection.execute(
+                "INSERT INTO index_field_sources (entity_uid, run_id, sources) VALUES (?1, ?2, ?3)",
+                [
+                    .text(entity), .integer(runID),
+                    .text(String(decoding: writer.bytes, as: UTF8.self)),
+                ])
+        }
+        if let model = changes.model {
+            try connection.execute(
+                "INSERT INTO index_models (run_id, model) VALUES (?1, ?2)",
+                [.integer(runID), .text(model)])
+        }
+        try write(delta)
+    }
+
+    /// Puts the index back as it was before the run: rows it created leave, rows it
+    /// changed or removed come back, and the statistics follow.
+    func revert(runID: Int64) throws {
+        var delta = StatisticsDelta()
+        for record in try records(where: "first_run = ?1", [.integer(runID)]) {
+            try remove(record, delta: &delta)
+        }
+        let previous = try connection.rows(
+            "SELECT \(Self.selection) FROM index_history WHERE run_id = ?1 ORDER BY id",
+            [.integer(runID)]
+        ).map(Self.record)
+        for record in previous {
+            if let current = try records(where: "id = ?1", [.integer(record.id)]).first {
+                try remove(current, delta: &delta)
+            }
+            try insert(
+                record, id: record.id, firstRun: record.firstRun, runID: record.lastRun,
+                delta: &delta)
+        }
+        try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
+        try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
+        try connection.execute(
+            "DELETE FROM index_field_sources WHERE run_id = ?1", [.integer(runID)])
+        try write(delta)
+    }
+
+    private func snapshot(_ id: Int64, runID: Int64) throws {
+        let columns = EntityIndexSchema.recordColumns.joined(separator: ", ")
+        try connection.execute(
+            """
+            INSERT INTO index_history (run_id, id, \(columns))
+            SELECT ?1, id, \(columns) FROM index_records WHERE id = ?2
+            ON CONFLICT DO NOTHING
+            """, [.integer(runID), .integer(id)])
+    }
+
+    private func remove(_ record: IndexedRecord, delta: inout StatisticsDelta) throws {
+        try connection.execute("DELETE FROM index_records WHERE id = ?1", [.integer(record.id)])
+        for key in Set(record.keys) {
+            try connection.execute(
+                "DELETE FROM index_keys WHERE block_key = ?1 AND name_order = ?2 AND record = ?3",
+                [.integer(key), .text(record.nameOrder), .integer(record.id)])
+        }
+        delta.add(record, sign: -1)
+    }
+
+    /// Inserts a row; `id` keeps a known row's id (nil: a new one), `runID` is the run
+    /// that writes it.
+    private func insert(
+        _ record: IndexedRecord, id: Int64?, firstRun: Int64, runID: Int64,
+        delta: inout StatisticsDelta
+    ) throws {
+        var arguments: [IndexArgument] = [
+            id.map { .integer($0) } ?? .null, .text(record.source), .text(record.sourceKey),
+            .text(record.contentHash), .text(record.entityUID), .text(record.form),
+            .text(record.nameOrder), .text(ListColumn.encode(record.tokens)),
+            .text(ListColumn.encode(record.values)),
+            .text(record.keys.map(String.init).joined(separator: " ")),
+            .text(FieldsColumn.encode(record.fields)),
+            // Coordinates as text: they come back exactly, so a golden record rebuilt from
+            // the index has the same digest as the one first written.
+            IndexArgument(record.location.map { String($0.longitude) }),
+            IndexArgument(record.location.map { String($0.latitude) }),
+            IndexArgument(record.location?.precision),
+            IndexArgument(record.location.map { String($0.score) }),
+            IndexArgument(record.location?.provider), .integer(Int64(record.priority)),
+        ]
+        arguments += [.integer(firstRun), .integer(runID)]
+        let idColumn = id == nil ? "" : "id, "
+        let values = id == nil ? arguments.dropFirst().map { $0 } : arguments
+        let list = (1...values.count).map { "?\($0)" }.joined(separator: ", ")
+        let inserted = try connection.rows(
+            """
+            INSERT INTO index_records (\(idColumn)\(EntityIndexSchema.recordColumns.joined(separator: ", ")))
+            VALUES (\(list)) RETURNING id
+            """, values)
+        let newID = inserted.first?.int64(0) ?? id ?? 0
+        for key in Set(record.keys) {
+            try connection.execute(
+                """
+                INSERT INTO index_keys (block_key, name_order, record) VALUES (?1, ?2, ?3)
+                ON CONFLICT DO NOTHING
+                """, [.integer(key), .text(record.nameOrder), .integer(newID)])
+        }
+        delta.add(record, sign: 1)
+    }
+
+    /// Writes the changes to the counts, keeping each kind's total and sum of squares.
+    private func write(_ delta: StatisticsDelta) throws {
+        var totals: [String: Double] = ["records": Double(delta.records)]
+        for (token, change) in delta.tokens where change != 0 {
+            try connection.execute(
+                """
+                INSERT INTO index_tokens (token, documents) VALUES (?1, ?2)
+                ON CONFLICT (token) DO UPDATE SET documents = index_tokens.documents + ?2
+                """, [.text(token), .integer(Int64(change))])
+            if change < 0 {
+                try connection.execute(
+                    "DELETE FROM index_tokens WHERE token = ?1 AND documents <= 0",
+                    [.text(token)])
+            }
+        }
+        for (value, change) in delta.values where change != 0 {
+            let before = Double(
+                try connection.rows(
+                    "SELECT records FROM index_values WHERE value = ?1", [.text(value)]
+                ).first?.int64(0) ?? 0)
+            let after = max(0, before + Double(change))
+            let kind = StatisticsDelta.kind(of: value)
+            totals["total:" + kind, default: 0] += after - before
+            totals["squares:" + kind, default: 0] += after * after - before * before
+            if after > 0 {
+                try connection.execute(
+                    """
+                    INSERT INTO index_values (value, records) VALUES (?1, ?2)
+                    ON CONFLICT (value) DO UPDATE SET records = ?2
+                    """, [.text(value), .integer(Int64(after))])
+            } else {
+                try connection.execute(
+                    "DELETE FROM index_values WHERE value = ?1", [.text(value)])
+            }
+        }
+        for (name, change) in totals where change != 0 {
+            try connection.execute(
+                """
+                INSERT INTO index_totals (name, value) VALUES (?1, ?2)
+                ON CONFLICT (name) DO UPDATE SET value = index_totals.value + ?2
+                """, [.text(name), .real(change)])
+        }
+    }
+}
+
+/// The changes to the counts that a batch of rows coming and going makes.
+struct StatisticsDelta {
+    var records = 0
+    var tokens: [String: Int] = [:]
+    var values: [String: Int] = [:]
+
+    mutating func add(_ record: IndexedRecord, sign: Int) {
+        records += sign
+        for token in Set(record.tokens) { tokens[token, default: 0] += sign }
+        for value in record.values { values[value, default: 0] += sign }
+    }
+
+    /// `p|` for `p|+3281…`: the text up to and including the first `|`.
+    static func kind(of value: String) -> String {
+        guard let bar = value.firstIndex(of: "|") else { return "" }
+        return String(value[...bar])
+    }
+}
