@@ -30,6 +30,10 @@ public enum Postcode {
     ///
     /// - parameter country: the ISO code of the record's country, when known.
     public static func normalize(_ raw: String, country: String?) -> Result {
+        // Most postcodes are written as plain digits: no prefix, letters or reformatting.
+        if !raw.isEmpty, raw.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) {
+            return classify(digits: raw, country: country, rules: [])
+        }
         var text = raw.trimmingSpaces
         var rules: [String] = []
         var prefixCountry: String?
@@ -70,7 +74,15 @@ public enum Postcode {
             return result(text, country, valid: false)
         }
         if digits != text { rules.append("postcode-reformatted") }
+        return classify(digits: digits, country: country, rules: rules)
+    }
 
+    /// The result for a postcode reduced to its digits, by its country and length.
+    static func classify(digits: String, country: String?, rules: [String]) -> Result {
+        var rules = rules
+        func result(_ value: String, _ country: String?, valid: Bool) -> Result {
+            Result(value: value, country: country, isValid: valid, rules: rules)
+        }
         switch (country, digits.count) {
         case ("FR", 5), (nil, 5):
             let valid = digits >= "01000" && !digits.hasPrefix("00")

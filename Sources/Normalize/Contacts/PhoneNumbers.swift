@@ -1,4 +1,5 @@
 import CPhoneNumber
+import Glibc
 
 /// What kind of line a phone number is, as libphonenumber classifies it.
 public enum PhoneKind: String, Hashable, Sendable {
@@ -58,16 +59,25 @@ public enum PhoneNumbers {
             return trimmed.isEmpty ? [] : [trimmed]
         }
         var parts = [cell]
-        for separator in [
-            ";", ",", "|", " / ", " - ", " ou ", " of ", " or ", " et ", " en ",
-            " & ", "\n", " – ",
-        ] {
-            parts = parts.flatMap { $0.components(separatedBy: separator) }
+        let isASCII = cell.utf8.allSatisfy { $0 < 0x80 }
+        for separator in listSeparators {
+            // On ASCII text, cutting the bytes gives what `components(separatedBy:)` gives,
+            // without Foundation's Unicode search.
+            parts = parts.flatMap {
+                isASCII
+                    ? $0.asciiComponents(separatedBy: separator)
+                    : $0.components(separatedBy: separator)
+            }
         }
         return parts.map(\.trimmingSpaces).filter { part in
             part.contains(where: \.isNumber)
         }
     }
+
+    /// What separates numbers in a cell, cut in this order.
+    static let listSeparators = [
+        ";", ",", "|", " / ", " - ", " ou ", " of ", " or ", " et ", " en ", " & ", "\n", " – ",
+    ]
 
     /// Whether a cell can only hold one number: no list separator, no letter, no spaced
     /// slash or dash. Most cells are such, and skip the slow split.
@@ -248,5 +258,38 @@ public enum PhoneNumbers {
         var national: UInt64 = 0
         for digit in rest { national = national * 10 + UInt64(digit) }
         return (code, national)
+    }
+}
+
+extension String {
+    /// The pieces between the occurrences of `separator`, found left to right without
+    /// overlap, empty pieces kept: `components(separatedBy:)` for ASCII text.
+    func asciiComponents(separatedBy separator: String) -> [String] {
+        var pieces: [String] = []
+        var text = self
+        var separator = separator
+        text.withUTF8 { bytes in
+            separator.withUTF8 { mark in
+                var start = 0
+                var index = 0
+                while index + mark.count <= bytes.count {
+                    if bytes[index] == mark[0],
+                        memcmp(bytes.baseAddress! + index, mark.baseAddress!, mark.count) == 0
+                    {
+                        pieces.append(
+                            String(
+                                decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]),
+                                as: UTF8.self))
+                        index += mark.count
+                        start = index
+                    } else {
+                        index += 1
+                    }
+                }
+                pieces.append(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            }
+        }
+        return pieces
     }
 }

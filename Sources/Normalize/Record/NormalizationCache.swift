@@ -11,7 +11,11 @@ public final class NormalizationCache {
     var productTerms: [String: (term: ProductTerm, languages: [String: Double])] = [:]
     var streetLines: [String: ParsedStreetLine] = [:]
     var phones: [String: PhoneNumber] = [:]
-    var localities: [String: (display: String, key: String)] = [:]
+    var localities: [String: LocalityReading] = [:]
+    var names: [String: NameReading] = [:]
+    var productLists: [String: [(term: ProductTerm, languages: [String: Double])]] = [:]
+    var emailCells: [String: [Emails.Address]] = [:]
+    var websites: [String: Websites.Site] = [:]
     /// Lookups answered from the cache, and all lookups, for the benchmark's report.
     public private(set) var hits = 0
     public private(set) var lookups = 0
@@ -44,10 +48,26 @@ public final class NormalizationCache {
         value(in: &phones, key, compute)
     }
 
-    func locality(_ key: String, _ compute: () -> (display: String, key: String))
-        -> (display: String, key: String)
-    {
-        value(in: &localities, key, compute)
+    func locality(_ text: String, _ compute: () -> LocalityReading) -> LocalityReading {
+        value(in: &localities, text, compute)
+    }
+
+    func name(_ key: String, _ compute: () -> NameReading) -> NameReading {
+        value(in: &names, key, compute)
+    }
+
+    func productList(
+        _ key: String, _ compute: () -> [(term: ProductTerm, languages: [String: Double])]
+    ) -> [(term: ProductTerm, languages: [String: Double])] {
+        value(in: &productLists, key, compute)
+    }
+
+    func emails(_ cell: String, _ compute: () -> [Emails.Address]) -> [Emails.Address] {
+        value(in: &emailCells, cell, compute)
+    }
+
+    func website(_ text: String, _ compute: () -> Websites.Site) -> Websites.Site {
+        value(in: &websites, text, compute)
     }
 
     func productTerm(

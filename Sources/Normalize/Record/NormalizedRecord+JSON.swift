@@ -141,11 +141,12 @@ extension NormalizedRecord {
     private func writeAddress(to writer: inout JSONWriter) {
         writer.raw(",\"address\":{")
         var first = true
-        func member(_ key: String, _ value: String?) {
+        func member(_ key: StaticString, _ value: String?) {
             guard let value else { return }
-            if !first { writer.byte(UInt8(ascii: ",")) }
+            writer.raw(first ? "\"" : ",\"")
             first = false
-            writer.key(key)
+            writer.raw(key)
+            writer.raw("\":")
             writer.string(value)
         }
         member("street", address.street)
@@ -217,25 +218,30 @@ extension JSONWriter {
     }
 
     /// Writes `,"key":{"value":…,"source":…}` when the value is present.
-    mutating func sourced(_ key: String, _ text: SourcedText?) {
+    /// Writes `,"key":`, for the member names of the normalised form, which need no
+    /// escaping.
+    mutating func memberName(_ key: StaticString) {
+        raw(",\"")
+        raw(key)
+        raw("\":")
+    }
+
+    mutating func sourced(_ key: StaticString, _ text: SourcedText?) {
         guard let text else { return }
-        byte(UInt8(ascii: ","))
-        self.key(key)
+        memberName(key)
         openSourced(text)
         byte(UInt8(ascii: "}"))
     }
 
     /// Writes `,"key":"value"` when the value is present.
-    mutating func member(_ key: String, _ value: String?) {
+    mutating func member(_ key: StaticString, _ value: String?) {
         guard let value else { return }
-        byte(UInt8(ascii: ","))
-        self.key(key)
+        memberName(key)
         string(value)
     }
 
-    mutating func flag(_ key: String, _ value: Bool) {
-        byte(UInt8(ascii: ","))
-        self.key(key)
+    mutating func flag(_ key: StaticString, _ value: Bool) {
+        memberName(key)
         value ? raw("true") : raw("false")
     }
 
@@ -243,10 +249,9 @@ extension JSONWriter {
         if let value { string(value) } else { raw("null") }
     }
 
-    mutating func companyNumber(_ key: String, _ number: CompanyNumber?) {
+    mutating func companyNumber(_ key: StaticString, _ number: CompanyNumber?) {
         guard let number else { return }
-        byte(UInt8(ascii: ","))
-        self.key(key)
+        memberName(key)
         raw("{\"value\":")
         optionalString(number.canonical)
         member("source", number.written)

@@ -15,7 +15,7 @@ public struct Normalizer: Sendable {
         /// The country assumed when a row does not say and nothing else tells.
         public var defaultCountry: String?
         /// Finds the country of a locality (name, postcode) in a gazetteer, for rows that
-        /// name no country; the geocoder can provide one.
+        /// name no country and give no other clue; nil uses `LocalityCountries`.
         public var localityCountry: (@Sendable (String, String?) -> String?)?
 
         public init(
@@ -250,22 +250,15 @@ public struct Normalizer: Sendable {
             }
         }
         if let (text, source) = localityText {
-            var words = text.spaceSeparatedWords
-            if let index = words.lastIndex(where: { MatchKey.fold($0) == "cedex" }) {
-                let cedex = words[index...].joined(separator: " ").uppercased()
+            let read = { LocalityReading(text) }
+            let reading = context.cache.map { $0.locality(text, read) } ?? read()
+            if let cedex = reading.cedex {
                 output.address.cedex = cedex
-                words.removeSubrange(index...)
                 output.apply("cedex-extracted")
             }
-            let locality = words.joined(separator: " ")
-            let recase = { () -> (display: String, key: String) in
-                let display = DisplayCase.nameIfShouting(locality)
-                return (display, MatchKeys.locality(display))
-            }
-            let (display, key) = context.cache.map { $0.locality(locality, recase) } ?? recase()
-            if display != locality { output.apply("display-case") }
-            output.locality = SourcedText(value: display, source: source)
-            output.localityKey = key
+            if reading.display != reading.written { output.apply("display-case") }
+            output.locality = SourcedText(value: reading.display, source: source)
+            output.localityKey = reading.key
         }
     }
 
@@ -294,22 +287,23 @@ public struct Normalizer: Sendable {
         {
             region = "FR"
         }
+        let cache = context.cache
+        func parse(_ written: String, region: String?) -> PhoneNumber {
+            let parse = { PhoneNumbers.parse(written, region: region) }
+            return cache.map { $0.phone((region ?? "") + "|" + written, parse) } ?? parse()
+        }
         for (cell, _) in cells {
             let numbers = PhoneNumbers.split(cell: cell)
             if numbers.count > 1 { output.apply("phones-split") }
             for written in numbers {
-                let parse = { PhoneNumbers.parse(written, region: region) }
-                var number =
-                    context.cache.map { $0.phone((region ?? "") + "|" + written, parse) }
-                    ?? parse()
+                var number = parse(written, region: region)
                 if !number.isValid, region == nil {
                     // No country known: the regions where the number is valid; a country is
                     // inferred only when exactly one fits.
                     let candidates = Self.candidateRegions(
                         for: written,
                         postcode: output.postcodeIsValid ? output.postcode?.value : nil)
-                    let valid = candidates.map { PhoneNumbers.parse(written, region: $0) }
-                        .filter(\.isValid)
+                    let valid = candidates.map { parse(written, region: $0) }.filter(\.isValid)
                     if let first = valid.first {
                         number = first
                         if valid.count == 1, context.phoneRegion == nil {
@@ -346,38 +340,25 @@ public struct Normalizer: Sendable {
             }
         }
         guard let (text, source) = cleaned(.name, context, into: &output) else { return }
-        var name = text
-        let extraction = LegalForms.extract(from: name, country: country)
-        if let form = extraction.form {
-            name = extraction.name
+        let postcodeLanguage =
+            country == "BE" ? output.postcode.flatMap { Postcode.belgianLanguage($0.value) } : nil
+        let read = { NameReading(text, country: country, postcodeLanguage: postcodeLanguage) }
+        let reading =
+            context.cache.map {
+                $0.name(text + "|" + (country ?? "") + "|" + (postcodeLanguage ?? ""), read)
+            } ?? read()
+        if let form = reading.extraction.form {
             output.apply("legal-form-extracted")
             if output.legalForm == nil {
                 output.legalForm = form
-                output.legalFormSource = extraction.written
+                output.legalFormSource = reading.extraction.written
             }
         }
-        // The language only matters to recase a name written in capitals (De, Het).
-        let display =
-            DisplayCase.isShouting(name)
-            ? DisplayCase.name(
-                name,
-                language: nameLanguage(name, country: country, postcode: output.postcode?.value))
-            : name
-        if display != name { output.apply("display-case") }
-        output.name = SourcedText(value: display, source: source)
-        let key = MatchKeys.name(withoutLegalForm: display)
-        output.nameKey = key
-        output.genericWords = key.spaceSeparatedWords
-            .filter(TradeWords.generic.contains)
-        output.distinctiveNameKey = TradeWords.distinctiveKey(nameKey: key)
-    }
-
-    /// Dutch when the name holds Dutch trade words or the postcode is Flemish.
-    func nameLanguage(_ name: String, country: String?, postcode: String?) -> String? {
-        if let postcode, country == "BE", let language = Postcode.belgianLanguage(postcode) {
-            return language
-        }
-        return LanguageDetector.detect(name)
+        if reading.display != reading.bareName { output.apply("display-case") }
+        output.name = SourcedText(value: reading.display, source: source)
+        output.nameKey = reading.key
+        output.genericWords = reading.genericWords
+        output.distinctiveNameKey = reading.distinctiveKey
     }
 
     // MARK: - Contacts and identifiers
@@ -389,7 +370,8 @@ public struct Normalizer: Sendable {
             output.contact = SourcedText(value: display, source: source)
         }
         for (cell, _) in cleanedValues(.emails, context, into: &output) {
-            let addresses = Emails.parse(cell: cell)
+            let parse = { Emails.parse(cell: cell) }
+            let addresses = context.cache.map { $0.emails(cell, parse) } ?? parse()
             if addresses.count > 1 { output.apply("emails-split") }
             for address in addresses {
                 for rule in address.rules { output.apply(rule) }
@@ -402,7 +384,8 @@ public struct Normalizer: Sendable {
             }
         }
         if let (text, _) = cleaned(.website, context, into: &output) {
-            let site = Websites.parse(text)
+            let parse = { Websites.parse(text) }
+            let site = context.cache.map { $0.website(text, parse) } ?? parse()
             for rule in site.rules { output.apply(rule) }
             if !site.isValid {
                 output.warn("invalid-website", .website, "\"\(text)\" is not a web address; kept")
@@ -440,16 +423,25 @@ public struct Normalizer: Sendable {
         if !values.isEmpty {
             // Terms repeat far more than whole lists: each is mapped (and its language
             // read) once per cache.
-            let texts =
-                values.count == 1
-                ? ProductVocabulary.terms(in: values[0])
-                : values.flatMap { ProductVocabulary.terms(in: $0) }
-            var languages: [String: Double] = [:]
-            for text in texts {
-                let map = { () -> (term: ProductTerm, languages: [String: Double]) in
-                    (ProductVocabulary.map(term: text), LanguageDetector.scores(text))
+            let cache = context.cache
+            let mapList = { () -> [(term: ProductTerm, languages: [String: Double])] in
+                let texts =
+                    values.count == 1
+                    ? ProductVocabulary.terms(in: values[0])
+                    : values.flatMap { ProductVocabulary.terms(in: $0) }
+                return texts.map { text in
+                    let map = { () -> (term: ProductTerm, languages: [String: Double]) in
+                        (ProductVocabulary.map(term: text), LanguageDetector.scores(text))
+                    }
+                    return cache.map { $0.productTerm(text, map) } ?? map()
                 }
-                let (term, scores) = context.cache.map { $0.productTerm(text, map) } ?? map()
+            }
+            // A list's values joined by a character that cleaned text never holds.
+            let mapped =
+                cache.map { $0.productList(values.joined(separator: "\u{1}"), mapList) }
+                ?? mapList()
+            var languages: [String: Double] = [:]
+            for (term, scores) in mapped {
                 output.products.append(term)
                 languages.merge(scores, uniquingKeysWith: +)
             }
@@ -516,5 +508,56 @@ public struct Normalizer: Sendable {
                 output.country?.value == "BE"
                     ? Postcode.belgianLanguage($0.value) : nil
             }
+    }
+}
+
+/// What the name rules make of a producer's name: a pure function of the cleaned name, the
+/// country and the language of a Belgian postcode, remembered by `NormalizationCache`.
+struct NameReading {
+    /// The legal form taken out of the name, and the name without it.
+    var extraction: LegalForms.Extraction
+    /// The name without its legal form, before any recasing.
+    var bareName: String
+    /// The name as displayed: recased when it was written in capitals.
+    var display: String
+    var key: String
+    var genericWords: [String]
+    var distinctiveKey: String
+
+    init(_ text: String, country: String?, postcodeLanguage: String?) {
+        extraction = LegalForms.extract(from: text, country: country)
+        bareName = extraction.form == nil ? text : extraction.name
+        // The language only matters to recase a name written in capitals (De, Het): a
+        // Belgian postcode's, else the one its trade words show.
+        display =
+            DisplayCase.isShouting(bareName)
+            ? DisplayCase.name(
+                bareName, language: postcodeLanguage ?? LanguageDetector.detect(bareName))
+            : bareName
+        key = MatchKeys.name(withoutLegalForm: display)
+        genericWords = key.spaceSeparatedWords.filter(TradeWords.generic.contains)
+        distinctiveKey = TradeWords.distinctiveKey(nameKey: key)
+    }
+}
+
+/// What the locality rules make of a cleaned locality: CEDEX taken out, recased when
+/// written in capitals, and its match key; remembered by `NormalizationCache`.
+struct LocalityReading {
+    /// "CEDEX" and what follows it, upper-cased, when the locality holds it.
+    var cedex: String?
+    /// The locality without CEDEX, as written.
+    var written: String
+    var display: String
+    var key: String
+
+    init(_ text: String) {
+        var words = text.spaceSeparatedWords
+        if let index = words.lastIndex(where: { MatchKey.fold($0) == "cedex" }) {
+            cedex = words[index...].joined(separator: " ").uppercased()
+            words.removeSubrange(index...)
+        }
+        written = words.joined(separator: " ")
+        display = DisplayCase.nameIfShouting(written)
+        key = MatchKeys.locality(display)
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@testable import Normalize
+
+/// The byte-level shortcuts give what the general code gives.
+@Suite struct FastPathTests {
+    @Test func asciiComponentsAreFoundationComponents() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["0", "81", " ", "/", " / ", "-", " - ", ";", ",", " ou ", "o", "u", " & "]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+            for separator in PhoneNumbers.listSeparators where separator.utf8.count > 0 {
+                #expect(
+                    text.asciiComponents(separatedBy: separator)
+                        == text.components(separatedBy: separator),
+                    "\(text) cut at \"\(separator)\"")
+            }
+        }
+    }
+
+    @Test(arguments: ["5000", "01000", "1000", "0999", "75001", "123", "123456", "00100", "9"])
+    func digitPostcodesReadAsTheGeneralPathReadsThem(postcode: String) {
+        // A leading space sends the postcode down the general path, which trims it.
+        for country in [nil, "BE", "FR", "CH", "LU", "NL"] {
+            #expect(
+                Postcode.normalize(postcode, country: country)
+                    == Postcode.normalize(" " + postcode, country: country))
+        }
+    }
+}
