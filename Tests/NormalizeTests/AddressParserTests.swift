@@ -153,6 +153,22 @@ struct StreetCase: CustomTestStringConvertible, Sendable {
         StreetCase(
             line: "17, Grand-Rue", country: "LU", street: "Grand-Rue", type: "rue",
             number: "17"),
+        // "ch." by country: a chaussée in Belgium, a chemin in France and Switzerland and
+        // when the country is not known.
+        StreetCase(
+            line: "Ch. de Louvain 123", country: "BE", street: "Chaussée de Louvain",
+            type: "chaussée", name: "de Louvain", number: "123"),
+        StreetCase(
+            line: "ch. de Tervuren 5 bte 2", country: "BE", street: "Chaussée de Tervuren",
+            type: "chaussée", number: "5", box: "2"),
+        StreetCase(
+            line: "Ch. de la Forêt 4", country: "CH", street: "Chemin de la Forêt",
+            type: "chemin", number: "4"),
+        StreetCase(
+            line: "3 ch. du Lavoir", country: "FR", street: "Chemin du Lavoir", type: "chemin",
+            number: "3"),
+        StreetCase(
+            line: "Ch. des Vignes 8", street: "Chemin des Vignes", type: "chemin", number: "8"),
         // Lines left alone.
         StreetCase(line: "Rue sans numéro", country: "BE", street: "Rue", type: "rue"),
         StreetCase(

@@ -17,6 +17,30 @@ import Testing
         return record
     }
 
+    @Test(arguments: [
+        ("Lausanne", "1003", "CH"), ("Namur", "5000", "BE"), ("Lille", "59000", "FR"),
+    ])
+    func infersTheCountryFromTheLocalityAlone(
+        _ locality: String, _ postcode: String, _ country: String
+    ) {
+        let normalized = Normalizer().normalize(
+            record([.name: "Ferme", .locality: locality, .postcode: postcode]))
+        #expect(normalized.country?.value == country)
+        // A 5-digit postcode is the stronger clue.
+        #expect(normalized.countryInferredFrom == (postcode.count == 5 ? "postcode" : "locality"))
+    }
+
+    @Test func readsCHDotAsTheRowsCountryReadsIt() {
+        let belgian = Normalizer().normalize(
+            record([.street: "Ch. de Louvain 123", .postcode: "1300", .country: "Belgique"]))
+        #expect(belgian.address.street == "Chaussée de Louvain")
+        #expect(belgian.address.streetType == "chaussée")
+        let swiss = Normalizer().normalize(
+            record([.street: "Ch. de Louvain 123", .postcode: "1300", .country: "Suisse"]))
+        #expect(swiss.address.street == "Chemin de Louvain")
+        #expect(swiss.address.streetType == "chemin")
+    }
+
     @Test func normalisesAWalloonRecordKeepingEverySource() throws {
         let normalized = Normalizer().normalize(
             record([

@@ -115,6 +115,34 @@ import Testing
             )?.code == "CH")
     }
 
+    static let localities: [(locality: String, postcode: String?, country: String?)] = [
+        ("Namur", nil, "BE"), ("NAMUR", "5000", "BE"), ("Gent", nil, "BE"),
+        ("Lausanne", nil, "CH"), ("Lausanne", "1003", "CH"), ("Genève", nil, "CH"),
+        ("Lille", nil, "FR"), ("Paris", nil, "FR"), ("Luxembourg", nil, "LU"),
+        // A name of several countries, none dominant: nothing.
+        ("Beaumont", nil, nil), ("Rochefort", nil, nil), ("Saint-Léger", nil, nil),
+        // The postcode's shape rules the country out: nothing.
+        ("Lille", "5000", nil), ("Namur", "59000", nil),
+        // Unknown names.
+        ("Nulle-Part-sur-Mer", nil, nil), ("", nil, nil),
+    ]
+
+    @Test(arguments: localities)
+    func localitiesTellTheirCountry(
+        _ locality: String, _ postcode: String?, _ country: String?
+    ) {
+        #expect(LocalityCountries.country(of: locality, postcode: postcode) == country)
+    }
+
+    @Test func theLocalityIsTheLastClue() {
+        #expect(
+            Country.infer(postcode: "1003", phoneCallingCodes: [], locality: "Lausanne")?.clue
+                == "locality")
+        #expect(
+            Country.infer(postcode: "5000", phoneCallingCodes: [33], locality: "Namur")?.code
+                == "FR")
+    }
+
     @Test(arguments: [("5000", "fr"), ("9000", "nl"), ("4700", "de"), ("1000", nil as String?)])
     func belgianPostcodesTellTheLanguage(_ postcode: String, _ language: String?) {
         #expect(Postcode.belgianLanguage(postcode) == language)

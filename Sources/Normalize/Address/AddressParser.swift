@@ -443,7 +443,7 @@ public enum AddressParser {
         var type: String?
         var name: String?
         if let match = StreetTypes.leading(
-            firstWord: words[0], secondWord: words.count > 1 ? words[1] : nil)
+            firstWord: words[0], secondWord: words.count > 1 ? words[1] : nil, country: country)
         {
             // French order: the type opens the line.
             type = match.type

@@ -70,7 +70,7 @@ public enum Country {
     /// Infers the country of a row that does not name it, from the strongest clue to the
     /// weakest: a postcode whose shape only one country uses (5 digits: France; "1234 AB":
     /// the Netherlands), then the calling codes of its phone numbers, then the locality (by
-    /// the caller's gazetteer lookup, when it gives one).
+    /// the caller's gazetteer lookup when it gives one, else by `LocalityCountries`).
     ///
     /// - returns: the code and the clue used (`postcode`, `phone`, `locality`), or nil.
     public static func infer(
@@ -88,8 +88,9 @@ public enum Country {
         if let first = countries.first, countries.allSatisfy({ $0 == first }) {
             return (first, "phone")
         }
-        if let locality, let lookup = localityLookup, let found = lookup(locality, postcode) {
-            return (found, "locality")
+        if let locality {
+            let lookup = localityLookup ?? { LocalityCountries.country(of: $0, postcode: $1) }
+            if let found = lookup(locality, postcode) { return (found, "locality") }
         }
         return nil
     }

@@ -28,8 +28,7 @@ public enum StreetTypes {
             ("route", ["route", "rte", "rt"]),
             ("impasse", ["impasse", "imp"]),
             ("place", ["place", "pl", "pla"]),
-            // TODO: in Belgium "ch." also abbreviates "chaussée"; it is read as "chemin"
-            // everywhere until the gazetteer's street names can decide between the two.
+            // "ch." is read by country: see `leading(firstWord:secondWord:country:)`.
             ("chemin", ["chemin", "ch", "chem", "chm", "che"]),
             ("allée", ["allee", "all", "al"]),
             ("square", ["square", "sq"]),
@@ -117,11 +116,18 @@ public enum StreetTypes {
 
     /// The type opening a French street line, from its first word (folded, final dot
     /// removed) and, for two-word types, the second.
-    public static func leading(firstWord: String, secondWord: String? = nil) -> Match? {
+    ///
+    /// - parameter country: "ch." is a chaussée in Belgium ("Ch. de Louvain"), where
+    ///   chaussées are the main roads out of towns, and a chemin elsewhere, or when the
+    ///   country is not known.
+    public static func leading(
+        firstWord: String, secondWord: String? = nil, country: String? = nil
+    ) -> Match? {
         let word = folded(firstWord)
         if word == "rond", let second = secondWord, folded(second) == "point" {
             return Match(type: "rond-point", wasAbbreviated: false)
         }
+        if word == "ch", country == "BE" { return Match(type: "chaussée", wasAbbreviated: true) }
         guard let type = leadingTypes[word] else { return nil }
         let full = MatchKey.fold(type)
         return Match(type: type, wasAbbreviated: word != full)
