@@ -44,14 +44,20 @@ public struct NormalizationSummary: Sendable {
 /// Normalises an NDJSON stream of records on several threads, writing the normalised
 /// records in input order.
 ///
-/// The input is read in blocks of whole lines; each block is cut into one slice per
-/// thread, the slices are normalised at the same time into their own buffers, and the
-/// buffers are written one after the other, so that the output keeps the input's order.
+/// The input is read in blocks of whole lines, and each block is cut into a few slices per
+/// thread; the threads take slices as they come free, each normalising into its slice's
+/// buffer with a cache of its own, and the buffers are written in slice order, so that the
+/// output keeps the input's order whatever the threads did. Reading the next block and
+/// writing the previous one happen on a thread of their own while a block is normalised.
 public struct NDJSONNormalizer: Sendable {
     public var normalizer: Normalizer
     public var threads: Int
     /// Bytes of input read at a time (whole lines are kept together).
     public var blockSize: Int
+
+    /// Slices per thread and block: enough for a thread that was held up to be caught up
+    /// by the others, few enough to keep each slice's buffer long.
+    static let slicesPerThread = 4
 
     public init(normalizer: Normalizer = Normalizer(), threads: Int, blockSize: Int = 8 << 20) {
         self.normalizer = normalizer
@@ -73,104 +79,77 @@ public struct NDJSONNormalizer: Sendable {
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
+        let reader = BlockReader(descriptor: descriptor, path: path, blockSize: blockSize)
+        let workers = SliceWorkers(threads: threads, slices: threads * Self.slicesPerThread)
+        let output = UncheckedOutput(file: output)
+        // Reads and writes, in the order they are asked for.
+        let io = DispatchQueue(label: "glaneur.normalize.io")
+        // Every write asked for is done before returning, also when reading fails.
+        defer { io.sync {} }
+        let nextRead = DispatchSemaphore(value: 0)
         var summary = NormalizationSummary()
-        let caches = SliceCaches(count: threads)
-        var pending: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: blockSize)
         var firstLine = 1
         var bytesDone = 0
-        while true {
-            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, blockSize) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GlaneurError.io(path: path, action: "cannot read", errno: errno)
-            }
-            if count == 0 { break }
-            bytesDone += count
-            pending.append(contentsOf: block[0..<count])
 
-            // Keep the last, unfinished line for the next block.
-            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-            let result = normalize(
-                lines: pending, count: lastNewline + 1, firstLine: firstLine, caches: caches)
+        var block = try reader.next()
+        var set = 0
+        while let lines = block {
+            // The next block is read while this one is normalised. The write of the block
+            // before last, which used this block's buffers, was asked for before that read.
+            io.async {
+                reader.prefetch()
+                nextRead.signal()
+            }
+            let result = normalize(lines: lines, firstLine: firstLine, workers: workers, set: set)
             firstLine += result.lineCount
-            for slice in 0..<result.slices { output.write(caches.writer(slice).bytes) }
             summary.merge(result.summary)
-            pending.removeSubrange(...lastNewline)
+            let writtenSet = set
+            io.async {
+                for slice in 0..<result.slices {
+                    output.file.write(workers.writer(slice, set: writtenSet))
+                }
+            }
+            bytesDone += lines.count
             progress?(bytesDone, summary.records)
+            nextRead.wait()
+            block = try reader.next()
+            set = 1 - set
         }
-        summary.cacheHits = caches.hits
-        summary.cacheLookups = caches.lookups
-        if !pending.isEmpty {
-            let result = normalize(
-                lines: pending, count: pending.count, firstLine: firstLine, caches: caches)
-            for slice in 0..<result.slices { output.write(caches.writer(slice).bytes) }
-            summary.merge(result.summary)
-        }
+        summary.cacheHits = workers.hits
+        summary.cacheLookups = workers.lookups
         return summary
     }
 
-    /// Normalises a block of whole lines on all threads.
-    /// Normalises the first `count` bytes of `block`, whole lines, on all threads; the
-    /// output of slice `i` is left in `caches.writer(i)`.
-    func normalize(lines block: [UInt8], count: Int, firstLine: Int, caches: SliceCaches)
+    /// Normalises a block of whole lines on all threads; the output of slice `i` is left
+    /// in `workers.writer(i, set: set)`.
+    func normalize(lines block: [UInt8], firstLine: Int, workers: SliceWorkers, set: Int)
         -> (slices: Int, summary: NormalizationSummary, lineCount: Int)
     {
-        // Line boundaries, then one slice of lines per thread.
-        var lineStarts: [Int] = [0]
-        for index in 0..<count where block[index] == 0x0A && index + 1 < count {
-            lineStarts.append(index + 1)
-        }
+        let lineStarts = block.withUnsafeBufferPointer(Self.lineStarts)
         let starts = lineStarts
         let lineCount = starts.count
-        let slices = min(threads, lineCount)
+        let slices = min(workers.slices, lineCount)
         let perSlice = (lineCount + slices - 1) / slices
         let results = SliceResults(count: slices)
         let normalizer = self.normalizer
+        workers.startBlock(slices: slices)
 
         block.withUnsafeBufferPointer { whole in
-            let bytes = UncheckedBuffer(buffer: UnsafeBufferPointer(rebasing: whole[0..<count]))
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                // Each slice reuses its writer's memory from block to block.
-                var writer = caches.takeWriter(slice)
-                var summary = NormalizationSummary()
-                let cache = caches.cache(slice)
-                let first = slice * perSlice
-                let last = min(first + perSlice, lineCount)
-                for line in first..<last {
-                    let start = starts[line]
-                    var end = line + 1 < lineCount ? starts[line + 1] : bytes.buffer.count
-                    while end > start,
-                        bytes.buffer[end - 1] == 0x0A || bytes.buffer[end - 1] == 0x0D
-                    {
-                        end -= 1
-                    }
-                    guard end > start else { continue }
-                    let text = UnsafeBufferPointer(rebasing: bytes.buffer[start..<end])
-                    do {
-                        // Straight from bytes; the general parser for the lines the
-                        // direct reader leaves to it, and for their errors.
-                        let record =
-                            try RecordReader.read(text)
-                            ?? ProducerRecord(json: try JSONParser.parse(text))
-                        let normalized = normalizer.normalize(record, cache: cache)
-                        summary.count(normalized)
-                        normalized.writeJSON(to: &writer)
-                        writer.byte(0x0A)
-                    } catch {
-                        summary.unreadableLines += 1
-                        if summary.unreadableSamples.count < NormalizationSummary.sampleLimit {
-                            // A syntax error's column is within its line; the line is ours.
-                            let place =
-                                (error as? JSONSyntaxError).map {
-                                    "line \(firstLine + line), column \($0.column): \($0.message)"
-                                } ?? "line \(firstLine + line): \(error)"
-                            summary.unreadableSamples.append(place)
-                        }
-                    }
+            let bytes = UncheckedBuffer(buffer: whole)
+            // One task per thread, each with its cache, taking slices until none is left.
+            DispatchQueue.concurrentPerform(iterations: min(threads, slices)) { task in
+                let cache = workers.cache(task)
+                while let slice = workers.nextSlice() {
+                    normalize(
+                        slice: slice,
+                        lines: min(
+                            slice * perSlice, lineCount)..<min(
+                                (slice + 1) * perSlice, lineCount),
+                        starts: starts,
+                        of: bytes.buffer, lineCount: lineCount, firstLine: firstLine,
+                        normalizer: normalizer, cache: cache, workers: workers, set: set,
+                        results: results)
                 }
-                caches.putWriter(slice, writer)
-                results.store(slice, summary: summary)
             }
         }
 
@@ -178,6 +157,134 @@ public struct NDJSONNormalizer: Sendable {
         for slice in 0..<slices { summary.merge(results.summaries[slice]) }
         return (slices, summary, lineCount)
     }
+
+    /// Normalises the lines of one slice into the slice's writer.
+    private func normalize(
+        slice: Int, lines: Range<Int>, starts: [Int], of bytes: UnsafeBufferPointer<UInt8>,
+        lineCount: Int, firstLine: Int, normalizer: Normalizer, cache: NormalizationCache,
+        workers: SliceWorkers, set: Int, results: SliceResults
+    ) {
+        // Each slice reuses its writer's memory from block to block.
+        var writer = workers.takeWriter(slice, set: set)
+        var summary = NormalizationSummary()
+        for line in lines {
+            let start = starts[line]
+            var end = line + 1 < lineCount ? starts[line + 1] : bytes.count
+            while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D {
+                end -= 1
+            }
+            guard end > start else { continue }
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            do {
+                // Straight from bytes; the general parser for the lines the
+                // direct reader leaves to it, and for their errors.
+                let record =
+                    try RecordReader.read(text)
+                    ?? ProducerRecord(json: try JSONParser.parse(text))
+                let normalized = normalizer.normalize(record, cache: cache)
+                summary.count(normalized)
+                normalized.writeJSON(to: &writer)
+                writer.byte(0x0A)
+            } catch {
+                summary.unreadableLines += 1
+                if summary.unreadableSamples.count < NormalizationSummary.sampleLimit {
+                    // A syntax error's column is within its line; the line is ours.
+                    let place =
+                        (error as? JSONSyntaxError).map {
+                            "line \(firstLine + line), column \($0.column): \($0.message)"
+                        } ?? "line \(firstLine + line): \(error)"
+                    summary.unreadableSamples.append(place)
+                }
+            }
+        }
+        workers.putWriter(writer, slice, set: set)
+        results.store(slice, summary: summary)
+    }
+
+    /// The offset of each line of a block of whole lines.
+    static func lineStarts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var starts = [0]
+        guard let base = bytes.baseAddress else { return starts }
+        var offset = 0
+        while offset < bytes.count,
+            let newline = memchr(base + offset, 0x0A, bytes.count - offset)
+        {
+            offset = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+            if offset < bytes.count { starts.append(offset) }
+        }
+        return starts
+    }
+}
+
+/// Reads an input in blocks of whole lines, one block ahead: `prefetch` reads the next
+/// block on the I/O thread, `next` hands it over on the caller's.
+private final class BlockReader: @unchecked Sendable {
+    private let descriptor: Int32
+    private let path: String
+    private let blockSize: Int
+    /// Bytes read after the last whole line handed over.
+    private var pending: [UInt8] = []
+    /// The buffer `read(2)` fills.
+    private var chunk: [UInt8] = []
+    private var ahead: Result<[UInt8]?, GlaneurError>?
+    private var finished = false
+
+    init(descriptor: Int32, path: String, blockSize: Int) {
+        self.descriptor = descriptor
+        self.path = path
+        self.blockSize = blockSize
+    }
+
+    /// Reads the next block, to be taken by `next`.
+    func prefetch() {
+        ahead = Result { () throws(GlaneurError) in try read() }
+    }
+
+    /// The next block of whole lines (the last one may lack its newline), or nil at the
+    /// end of the input.
+    func next() throws(GlaneurError) -> [UInt8]? {
+        let result = ahead ?? Result { () throws(GlaneurError) in try read() }
+        ahead = nil
+        return try result.get()
+    }
+
+    private func read() throws(GlaneurError) -> [UInt8]? {
+        while !finished {
+            let (count, error) = readMore()
+            if count < 0 {
+                if error == EINTR { continue }
+                throw GlaneurError.io(path: path, action: "cannot read", errno: error)
+            }
+            if count == 0 {
+                finished = true
+                break
+            }
+            // Hand over the whole lines, keep the unfinished last one.
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+            let lines = Array(pending[...lastNewline])
+            pending.removeSubrange(...lastNewline)
+            return lines
+        }
+        guard !pending.isEmpty else { return nil }
+        defer { pending = [] }
+        return pending
+    }
+
+    /// Appends up to a block of input to `pending`: the count read, or -1 and the error.
+    private func readMore() -> (count: Int, error: Int32) {
+        if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: blockSize) }
+        let count = chunk.withUnsafeMutableBytes {
+            Glibc.read(descriptor, $0.baseAddress, blockSize)
+        }
+        let error = errno
+        if count > 0 { pending.append(contentsOf: chunk[..<count]) }
+        return (count, error)
+    }
+}
+
+/// The output file, written by the I/O thread only while a run lasts.
+private struct UncheckedOutput: @unchecked Sendable {
+    let file: OutputFile
 }
 
 /// A read-only view of the block that every thread reads, each its own lines.
@@ -206,37 +313,66 @@ private final class SliceResults: @unchecked Sendable {
     var summaries: [NormalizationSummary] { Array(summarySlots) }
 }
 
-/// One cache per slice of a block. Slice `i` of every block is normalised by one thread at
-/// a time, so cache `i` is never used by two threads at once.
-final class SliceCaches: @unchecked Sendable {
+/// The caches and output buffers of a run, and the slices of the block being normalised.
+///
+/// One cache per thread (each task of `concurrentPerform` uses its own), so that no cache
+/// is used by two threads at once. Two sets of one writer per slice: a block is normalised
+/// into one set while the block before is written from the other.
+final class SliceWorkers: @unchecked Sendable {
+    let slices: Int
     private let caches: [NormalizationCache]
+    /// The next slice to hand out, and the block's slice count, under `lock`.
+    private var nextSliceIndex = 0
+    private var blockSlices = 0
+    private var lock = pthread_mutex_t()
     private let writers: UnsafeMutableBufferPointer<JSONWriter>
 
-    init(count: Int) {
-        caches = (0..<count).map { _ in NormalizationCache() }
-        writers = .allocate(capacity: count)
+    init(threads: Int, slices: Int) {
+        self.slices = slices
+        caches = (0..<threads).map { _ in NormalizationCache() }
+        pthread_mutex_init(&lock, nil)
+        writers = .allocate(capacity: 2 * slices)
         writers.initialize(repeating: JSONWriter())
     }
 
     deinit {
+        pthread_mutex_destroy(&lock)
         writers.deinitialize().deallocate()
     }
 
+    func cache(_ task: Int) -> NormalizationCache { caches[task] }
+
+    /// Makes the slices of a new block available to `nextSlice`.
+    func startBlock(slices: Int) {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        nextSliceIndex = 0
+        blockSlices = slices
+    }
+
+    /// A slice of the block that no thread has taken yet, or nil.
+    func nextSlice() -> Int? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard nextSliceIndex < blockSlices else { return nil }
+        nextSliceIndex += 1
+        return nextSliceIndex - 1
+    }
+
     /// The slice's writer, emptied, keeping its memory; give it back with `putWriter`.
-    func takeWriter(_ slice: Int) -> JSONWriter {
+    func takeWriter(_ slice: Int, set: Int) -> JSONWriter {
         var writer = JSONWriter()
-        swap(&writer, &writers[slice])
+        swap(&writer, &writers[set * slices + slice])
         writer.removeAll()
         return writer
     }
 
-    func putWriter(_ slice: Int, _ writer: JSONWriter) {
-        writers[slice] = writer
+    func putWriter(_ writer: JSONWriter, _ slice: Int, set: Int) {
+        writers[set * slices + slice] = writer
     }
 
-    func writer(_ slice: Int) -> JSONWriter { writers[slice] }
+    func writer(_ slice: Int, set: Int) -> JSONWriter { writers[set * slices + slice] }
 
-    func cache(_ slice: Int) -> NormalizationCache { caches[slice] }
     var hits: Int { caches.reduce(0) { $0 + $1.hits } }
     var lookups: Int { caches.reduce(0) { $0 + $1.lookups } }
 }

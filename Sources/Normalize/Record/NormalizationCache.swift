@@ -6,7 +6,9 @@
 /// each of its threads its own. Entries are pure functions of their keys, so a cache never
 /// changes an answer, only how fast it comes.
 public final class NormalizationCache {
-    /// Entries kept per kind before the kind is emptied and starts again.
+    /// Entries kept per kind before the kind is emptied and starts again. The default
+    /// holds the distinct values of a list of some 100,000 producers, so that a value
+    /// seen once is still remembered when a second partner's list brings it again.
     public let limit: Int
     var productTerms: [String: (term: ProductTerm, languages: [String: Double])] = [:]
     var streetLines: [String: ParsedStreetLine] = [:]
@@ -20,7 +22,7 @@ public final class NormalizationCache {
     public private(set) var hits = 0
     public private(set) var lookups = 0
 
-    public init(limit: Int = 50_000) {
+    public init(limit: Int = 1 << 17) {
         self.limit = limit
     }
 
