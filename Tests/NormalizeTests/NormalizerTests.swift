@@ -30,6 +30,22 @@ import Testing
         #expect(normalized.countryInferredFrom == (postcode.count == 5 ? "postcode" : "locality"))
     }
 
+    @Test func theLocalityOutranksTheShapeOfANationalNumber() {
+        // "079 …" is a Swiss mobile and no Belgian number; in Namur it is a typo, not Swiss.
+        let typo = Normalizer().normalize(
+            record([.locality: "Namur", .postcode: "5000", .phones: "079 123 45 67"]))
+        #expect(typo.country?.value == "BE")
+        #expect(typo.countryInferredFrom == "locality")
+        #expect(typo.phones.first?.isValid == false)
+        #expect(typo.warnings.map(\.code).contains("invalid-phone"))
+        // With no locality to go by, the only region where the number is valid decides.
+        let unplaced = Normalizer().normalize(
+            record([.postcode: "1003", .phones: "079 123 45 67"]))
+        #expect(unplaced.country?.value == "CH")
+        #expect(unplaced.countryInferredFrom == "phone")
+        #expect(unplaced.phones.first?.e164 == "+41791234567")
+    }
+
     @Test func readsCHDotAsTheRowsCountryReadsIt() {
         let belgian = Normalizer().normalize(
             record([.street: "Ch. de Louvain 123", .postcode: "1300", .country: "Belgique"]))

@@ -112,17 +112,19 @@ public struct Normalizer: Sendable {
 
     func inferCountry(_ context: inout Context, into output: inout NormalizedRecord) {
         guard output.country == nil else { return }
-        var found: (code: String, clue: String)?
-        if let prefixed = context.postcodeCountry {
-            found = (prefixed, "postcode")
-        } else if let region = context.phoneRegion {
-            found = (region, "phone")
-        } else {
+        // Only a number written with its calling code names a country; a national one
+        // read in a guessed region would only echo the guess.
+        let international = output.phones.filter { Self.isWrittenInternationally($0.written) }
+        var found = context.postcodeCountry.map { (code: $0, clue: "postcode") }
+        if found == nil {
             found = Country.infer(
                 postcode: output.postcode?.value,
-                phoneCallingCodes: output.phones.compactMap(\.callingCode),
+                phoneCallingCodes: international.compactMap(\.callingCode),
                 locality: output.locality?.value, localityLookup: options.localityCountry)
         }
+        // The weakest clue: a national number valid in one country only. A number that
+        // is valid in one country may still be a typo for another's.
+        if found == nil, let region = context.phoneRegion { found = (region, "phone") }
         // A Dutch street type with a 4-digit postcode can only be Belgian here.
         if found == nil, output.postcode?.value.count == 4, output.postcodeIsValid,
             let type = output.address.streetType, Self.dutchStreetTypes.contains(type)
@@ -134,6 +136,11 @@ public struct Normalizer: Sendable {
         output.country = SourcedText(value: code, source: "")
         output.countryInferredFrom = clue
         output.apply("country-inferred")
+    }
+
+    static func isWrittenInternationally(_ written: String) -> Bool {
+        let trimmed = written.drop { $0.isWhitespace }
+        return trimmed.hasPrefix("+") || trimmed.hasPrefix("00")
     }
 
     static let dutchStreetTypes: Set<String> = [
@@ -286,6 +293,13 @@ public struct Normalizer: Sendable {
             output.postcodeIsValid
         {
             region = "FR"
+        }
+        // The locality outranks a national number's shape: "081 …" in Namur is Belgian.
+        if region == nil, let locality = output.locality?.value {
+            let postcode = output.postcodeIsValid ? output.postcode?.value : nil
+            let lookup =
+                options.localityCountry ?? { LocalityCountries.country(of: $0, postcode: $1) }
+            region = lookup(locality, postcode)
         }
         let cache = context.cache
         func parse(_ written: String, region: String?) -> PhoneNumber {
