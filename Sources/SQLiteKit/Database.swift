@@ -30,6 +30,11 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
     private var tracer: Tracer?
 
+    /// Process-wide settings, made before the first connection opens.
+    private static let configureOnce: Void = {
+        _ = glaneur_sqlite_skip_memory_statistics()
+    }()
+
     /// Opens (and by default creates) a database.
     ///
     /// - parameter busyTimeout: how long, in seconds, a statement waits for another
@@ -40,6 +45,7 @@ public final class Database {
         mode: Mode = .readWriteCreate,
         busyTimeout: Double = 5
     ) throws(DatabaseError) {
+        _ = Database.configureOnce
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE

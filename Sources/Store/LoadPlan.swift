@@ -77,6 +77,10 @@ enum LoadPlanner {
     /// Compares the run with what the database holds and lists the changes to make.
     static func plan(_ run: RunInput, reader: some PlanningReader) throws -> LoadPlan {
         var plan = LoadPlan()
+        // A first import makes everything new: growing these arrays a row at a time would
+        // copy a million planned rows again and again.
+        plan.newEntities.reserveCapacity(run.entities.count)
+        plan.newRecords.reserveCapacity(run.records.count)
         plan.counts.rowsRead = run.records.count + run.rejects.count
         plan.counts.rejected = run.rejects.count
         for reject in run.rejects.prefix(RunReport.sampleLimit) {
