@@ -64,12 +64,7 @@ struct Writer {
         if isBulk {
             // AUTOINCREMENT fids only grow: the new entities are those from firstNewFID.
             // The points' bounds are their coordinates, as ST_MinX… would read them.
-            try database.execute(
-                """
-                INSERT INTO rtree_entities_geom
-                SELECT fid, longitude, longitude, latitude, latitude FROM entities
-                WHERE fid >= ? AND geom IS NOT NULL
-                """, firstNewFID)
+            try indexPoints(ofEntitiesFrom: firstNewFID, newCount: plan.newEntities.count)
             try database.execute(
                 """
                 INSERT INTO entities_fts (rowid, name, locality)
@@ -215,6 +210,34 @@ struct Writer {
 
     private var recordColumnList: String { SQLiteSchema.recordColumns.joined(separator: ", ") }
     private var entityColumnList: String { SQLiteSchema.entityColumns.joined(separator: ", ") }
+
+    /// Adds the new entities' points to the spatial index. A load that more than doubles
+    /// the map packs the whole index afresh, which costs a sort where inserting costs a
+    /// descent, splits and reinsertions per point; a smaller one inserts its points. The
+    /// points' bounds are their coordinates, as ST_MinX… would read them.
+    private func indexPoints(ofEntitiesFrom firstNewFID: Int64, newCount: Int) throws {
+        let indexed =
+            try database.firstRow("SELECT count(*) FROM rtree_entities_geom_rowid") {
+                $0.int64(0)
+            } ?? 0
+        guard newCount > indexed else {
+            try database.execute(
+                """
+                INSERT INTO rtree_entities_geom
+                SELECT fid, longitude, longitude, latitude, latitude FROM entities
+                WHERE fid >= ? AND geom IS NOT NULL
+                """, firstNewFID)
+            return
+        }
+        var points: [RTreePacker.Point] = []
+        points.reserveCapacity(Int(indexed) + newCount)
+        let located = try database.cachedStatement(
+            "SELECT fid, longitude, latitude FROM entities WHERE geom IS NOT NULL")
+        try located.forEachRow { row in
+            points.append(RTreePacker.Point(id: row.int64(0), x: row.double(1), y: row.double(2)))
+        }
+        try RTreePacker(database: database, table: "rtree_entities_geom").replaceAll(with: points)
+    }
 
     private func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")

@@ -68,6 +68,56 @@ struct GeoPackageTests {
         #expect(check == nil)
     }
 
+    @Test func aPackedSpatialIndexAnswersAsTheEntitiesDoAndTakesLaterPoints() throws {
+        // 6,000 points need three levels of nodes; packing happens when a load more
+        // than doubles the map, so the first load packs and the second inserts.
+        let folder = try TemporaryFolder()
+        let path = folder.path("map.gpkg")
+        let store = try SQLiteStore(path: path)
+        store.bulkThreshold = 1
+        try store.load(RunBuilder(count: 6000).build())
+        #expect(try rtreeCheck(store) == "ok")
+        try expectIndexAgreesWithEntities(store)
+        try store.load(RunBuilder(count: 700, source: "second").build())
+        #expect(try rtreeCheck(store) == "ok")
+        try expectIndexAgreesWithEntities(store)
+
+        // Ten latitudes in the box on each of the first source's six meridians, and on
+        // the second source's one: 70 points.
+        let (status, output, error) = try runProgram(
+            Self.ogrinfo,
+            ["-so", "-spat", "3.9", "49.5095", "4.1", "49.5195", path, "entities"])
+        #expect(status == 0, "ogrinfo failed: \(error)")
+        #expect(output.contains("Feature Count: 70"))
+    }
+
+    private func rtreeCheck(_ store: SQLiteStore) throws -> String? {
+        try store.database.firstRow("SELECT rtreecheck('rtree_entities_geom')") { $0.text(0) }
+    }
+
+    private func expectIndexAgreesWithEntities(_ store: SQLiteStore) throws {
+        // Edges between the grid's points: the index rounds a point outwards to floats.
+        let boxes = [
+            (3.9, 49.4995, 4.025, 49.9005), (4.005, 49.7005, 4.1, 50.5), (0, 0, 10, 60),
+        ]
+        for (minX, minY, maxX, maxY) in boxes {
+            let indexed = try store.database.firstRow(
+                """
+                SELECT count(*) FROM rtree_entities_geom
+                WHERE minx >= ? AND maxx <= ? AND miny >= ? AND maxy <= ?
+                """, minX, maxX, minY, maxY
+            ) { $0.int(0) }
+            let scanned = try store.database.firstRow(
+                """
+                SELECT count(*) FROM entities WHERE geom IS NOT NULL
+                AND longitude >= ? AND longitude <= ? AND latitude >= ? AND latitude <= ?
+                """, minX, maxX, minY, maxY
+            ) { $0.int(0) }
+            #expect(indexed == scanned, "box \(minX) \(minY) \(maxX) \(maxY)")
+            #expect((indexed ?? 0) > 0)
+        }
+    }
+
     @Test func theFileIsMarkedAsAGeoPackage() throws {
         let folder = try TemporaryFolder()
         let store = try SQLiteStore(path: folder.path("map.gpkg"))
