@@ -8,13 +8,22 @@ import Dispatch
 public func parallelChunks<Item: Sendable>(
     _ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> [Item]
 ) -> [Item] {
+    parallelChunks(count, threads: threads) { _, range in body(range) }
+}
+
+/// Runs `body` as `parallelChunks` does, telling each call its chunk's number, from 0 to
+/// `threads - 1`: no two calls running at once have the same, so state kept per number
+/// (a cache that lives across several runs) is only ever used by one thread at a time.
+public func parallelChunks<Item: Sendable>(
+    _ count: Int, threads: Int, _ body: @Sendable (_ chunk: Int, Range<Int>) -> [Item]
+) -> [Item] {
     let chunks = max(1, min(threads, count / 256 + 1))
-    guard chunks > 1 else { return body(0..<count) }
+    guard chunks > 1 else { return body(0, 0..<count) }
     let size = (count + chunks - 1) / chunks
     let results = ChunkResults<Item>(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         let range = (chunk * size)..<min(count, (chunk + 1) * size)
-        results.store(body(range), at: chunk)
+        results.store(body(chunk, range), at: chunk)
     }
     return results.joined()
 }

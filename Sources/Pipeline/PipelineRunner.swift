@@ -199,9 +199,12 @@ public struct PipelineRunner {
             })
         var normalized: [NormalizedRecord] = []
         normalized.reserveCapacity(records.count)
+        // One cache per thread for the whole stage: a street, a locality or a product
+        // list met in the first batch is still known in the last.
+        let caches = ThreadCaches(count: max(1, threads))
         for batch in batches(of: records.count, threads: threads) {
-            normalized += parallelChunks(batch.count, threads: threads) { range in
-                let cache = NormalizationCache()
+            normalized += parallelChunks(batch.count, threads: threads) { chunk, range in
+                let cache = caches[chunk]
                 return range.map { offset in
                     let record = records[batch.lowerBound + offset].record
                     let country = countries[record.provenance.file] ?? fallback
@@ -399,4 +402,16 @@ struct StageClock {
         defer { last = now }
         return now.timeIntervalSince(last)
     }
+}
+
+/// The normalisation caches of a stage's threads. A cache has no lock: `parallelChunks`
+/// hands each chunk number to one thread at a time, which makes the sharing safe.
+private final class ThreadCaches: @unchecked Sendable {
+    private let caches: [NormalizationCache]
+
+    init(count: Int) {
+        caches = (0..<count).map { _ in NormalizationCache() }
+    }
+
+    subscript(chunk: Int) -> NormalizationCache { caches[chunk] }
 }
