@@ -9,7 +9,7 @@ import Dispatch
 /// are sorted by name and each is compared with its `window` neighbours, so that the cost
 /// grows with the data and not with its square.
 public struct Blocking: Sendable {
-    public var maximumBlockSize = 48
+    public var maximumBlockSize = 16
     public var window = 8
     /// How many of a record's rarest name tokens give keys.
     public var tokensPerRecord = 2
