@@ -99,9 +99,8 @@ extension Corpus {
         if !names[a].isEmpty, !names[b].isEmpty {
             if names[a] == names[b] {
                 pattern[.name] = 0
-                let key = nameKeys[a]
-                adjustment += frequencyAdjustment(key)
-                if explain { adjusted.append(key) }
+                adjustment += nameAdjustments[a]
+                if explain { adjusted.append(nameKeys[a]) }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
             } else if dice >= 0.7 || (overlap >= 0.95 && min(names[a].count, names[b].count) >= 2) {
@@ -115,20 +114,20 @@ extension Corpus {
 
         // Phones and e-mails: one shared value is strong evidence, less so for a value
         // many records carry (a cooperative's switchboard).
-        if !phones[a].isEmpty, !phones[b].isEmpty {
-            if let shared = phones[a].first(where: phones[b].contains) {
+        if !phoneIDs[a].isEmpty, !phoneIDs[b].isEmpty {
+            if let shared = phoneIDs[a].firstIndex(where: phoneIDs[b].contains) {
                 pattern[.phone] = 0
-                adjustment += frequencyAdjustment("p|" + shared)
-                if explain { adjusted.append("p|" + shared) }
+                adjustment += phoneAdjustments[a][shared]
+                if explain { adjusted.append("p|" + phones[a][shared]) }
             } else {
                 pattern[.phone] = 1
             }
         }
-        if !emails[a].isEmpty, !emails[b].isEmpty {
-            if let shared = emails[a].first(where: emails[b].contains) {
+        if !emailIDs[a].isEmpty, !emailIDs[b].isEmpty {
+            if let shared = emailIDs[a].firstIndex(where: emailIDs[b].contains) {
                 pattern[.email] = 0
-                adjustment += frequencyAdjustment("e|" + shared)
-                if explain { adjusted.append("e|" + shared) }
+                adjustment += emailAdjustments[a][shared]
+                if explain { adjusted.append("e|" + emails[a][shared]) }
             } else {
                 pattern[.email] = 1
             }
@@ -160,11 +159,14 @@ extension Corpus {
 
     /// log2(typical share / this value's share), within [-4, 2]: a value carried by many
     /// records weighs less than a typical one, a rare one a little more.
-    func frequencyAdjustment(_ key: String) -> Double {
+    static func frequencyAdjustment(
+        _ key: String, counts: [String: Int], typicalShare: [String: Double],
+        totals: [String: Int]
+    ) -> Double {
         let kind = String(key.prefix(2))
         guard let typical = typicalShare[kind], typical > 0 else { return 0 }
-        let count = Double(valueCounts[key] ?? 1)
-        let share = count / max(Double(totalValues[kind] ?? 1), 1)
+        let count = Double(counts[key] ?? 1)
+        let share = count / max(Double(totals[kind] ?? 1), 1)
         return min(2, max(-4, log2(typical / share)))
     }
 

@@ -26,6 +26,14 @@ public final class Corpus: Sendable {
     /// so that a comparison copies no record: short texts are interned (-1 when absent).
     let phones: [[String]]
     let emails: [[String]]
+    /// The same phones and e-mails interned, as comparisons test them, with the
+    /// term-frequency adjustment of each, and that of each record's whole name: worked
+    /// out once here rather than for every pair that shares one.
+    let phoneIDs: [[Int32]]
+    let emailIDs: [[Int32]]
+    let phoneAdjustments: [[Double]]
+    let emailAdjustments: [[Double]]
+    let nameAdjustments: [Double]
     let companyNumbers: [Int32]
     let postcodes: [Int32]
     let localities: [Int32]
@@ -143,11 +151,29 @@ public final class Corpus: Sendable {
                 squares[kind, default: 0] += Double(count) * Double(count)
             }
         }
-        typicalShare = Dictionary(
+        let typical = Dictionary(
             uniqueKeysWithValues: totals.map { kind, total in
                 (kind, squares[kind, default: 0] / (total * total))
             })
-        totalValues = totals.mapValues { Int($0) }
+        let totalValues = totals.mapValues { Int($0) }
+        typicalShare = typical
+        self.totalValues = totalValues
+        func adjustments(_ values: [[String]], kind: String) -> [[Double]] {
+            values.map { list in
+                list.map {
+                    Self.frequencyAdjustment(
+                        kind + $0, counts: counts, typicalShare: typical, totals: totalValues)
+                }
+            }
+        }
+        phoneIDs = phones.map { $0.map { code("p|" + $0) } }
+        emailIDs = emails.map { $0.map { code("e|" + $0) } }
+        phoneAdjustments = adjustments(phones, kind: "p|")
+        emailAdjustments = adjustments(emails, kind: "e|")
+        nameAdjustments = nameKeys.map {
+            Self.frequencyAdjustment(
+                $0, counts: counts, typicalShare: typical, totals: totalValues)
+        }
     }
 
     public var count: Int { records.count }
