@@ -187,6 +187,7 @@ extension PipelineRunner {
         }
         let slice = try store.indexedRecords(entityUIDs: Array(entities))
             .filter { !replacedIDs.contains($0.id) }
+        try countSliceWords(slice, into: &statistics, store: store)
         var positionOfID: [Int64: Int] = [:]
         for (position, row) in slice.enumerated() { positionOfID[row.id] = position }
         var neighbours = [[Int]](repeating: [], count: forms.count)
@@ -383,6 +384,31 @@ extension PipelineRunner {
     static func split(_ identity: String) -> (source: String, key: String)? {
         guard let slash = identity.firstIndex(of: "/") else { return nil }
         return (String(identity[..<slash]), String(identity[identity.index(after: slash)...]))
+    }
+
+    /// Adds the map's counts of the stored records' name tokens and values that the run's
+    /// own records do not carry. Without them the corpus counts such a token within the
+    /// slice alone, where a word a thousand producers share is seen once: it then weighs
+    /// as a rare word, and a stored name that has it and a new one that lacks it look
+    /// further apart than a batch over the same records would find them.
+    private func countSliceWords(
+        _ slice: [IndexedRecord], into statistics: inout CorpusStatistics,
+        store: any EntityIndexReading
+    ) throws {
+        var tokens = Set<String>()
+        var values = Set<String>()
+        for row in slice {
+            for token in row.tokens where statistics.documents[token] == nil {
+                tokens.insert(token)
+            }
+            for value in row.values where statistics.values[value] == nil {
+                values.insert(value)
+            }
+        }
+        guard !tokens.isEmpty || !values.isEmpty else { return }
+        let counts = try store.statistics(tokens: tokens, values: values)
+        statistics.documents.merge(counts.documents) { known, _ in known }
+        statistics.values.merge(counts.values) { known, _ in known }
     }
 
     /// Entities whose every stored record is replaced or leaves: a changed record that

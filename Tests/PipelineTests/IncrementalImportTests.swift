@@ -297,6 +297,54 @@ struct IncrementalImportTests {
         #expect(second.counts.new == 2)
     }
 
+    /// Twenty mills, one of them "Moulin Dubois Lavaux", then a list that names that one
+    /// "Dubois Lavaux": "moulin" is a common word on the map, so the two names are nearly
+    /// the same to a batch over both lists, and must be to the attach too.
+    @Test func aStoredNameIsWeighedByTheMapsCountsAsInOneBatch() throws {
+        let postcodes = ["5000;Namur", "4000;Liège", "6000;Charleroi", "7000;Mons"]
+        var mills = ["Ref;Nom;Adresse;CP;Localité;Tél;E-mail"]
+        for number in 0..<20 {
+            let surname = ["Ansiaux", "Bertrand", "Collard", "Delvaux", "Evrard"][number % 5]
+            let village = ["Haut", "Bas", "Neuf", "Vieux"][number / 5]
+            mills.append(
+                "M\(number);Moulin \(village) \(surname);Rue du Canal \(number + 1);"
+                    + "\(postcodes[number % 4]);081 \(30 + number) 12 12;m\(number)@mills.be")
+        }
+        mills.append(
+            "M20;Moulin Dubois Lavaux;Rue de Lavaux 3;5310;Éghezée;081 51 77 77;"
+                + "lavaux@dubois.be")
+        let newcomer = """
+            name,street,postcode,city,phone,email
+            Dubois Lavaux,Rue de Lavaux 3,5310,Éghezée,081 51 77 77,lavaux@dubois.be
+            """
+
+        // The name level the attach gave, and the one one batch over both lists gives.
+        func nameLevel(_ map: Map, run: Int64) throws -> String? {
+            let events = try #require(try map.store().run(id: run)).events
+            let link = events.first { $0.kind == .attach }
+            return link?.reasons.first?.split(separator: ";")
+                .first { $0.contains("name:") }
+                .map { $0.trimmingCharacters(in: .whitespaces) }?
+                .split(separator: " ").dropLast().joined(separator: " ")
+        }
+        let twoRuns = try Map(postgres: false)
+        try twoRuns.importList(twoRuns.write("a.csv", mills.joined(separator: "\n")), source: "a")
+        let attach = try twoRuns.importList(twoRuns.write("b.csv", newcomer), source: "b")
+        let attached = try nameLevel(twoRuns, run: #require(attach.runID))
+
+        let oneRun = try Map(postgres: false)
+        let both =
+            mills + newcomer.split(separator: "\n").dropFirst().map {
+                "N1;" + $0.split(separator: ",").joined(separator: ";")
+            }
+        let batch = try oneRun.importList(
+            oneRun.write("all.csv", both.joined(separator: "\n")), source: "a")
+        let batched = try nameLevel(oneRun, run: #require(batch.runID))
+
+        #expect(batched == "name: tokens nearly all alike")
+        #expect(attached == batched)
+    }
+
     @Test func firstImportMatchesAsTheWholeListDeduplicatedAtOnce() throws {
         let map = try Map(postgres: false)
         let both = try map.write(
