@@ -334,7 +334,8 @@ struct IncrementalImportTests {
 
         let oneRun = try Map(postgres: false)
         let both =
-            mills + newcomer.split(separator: "\n").dropFirst().map {
+            mills
+            + newcomer.split(separator: "\n").dropFirst().map {
                 "N1;" + $0.split(separator: ",").joined(separator: ";")
             }
         let batch = try oneRun.importList(
