@@ -105,7 +105,9 @@ public struct PipelineRunner {
         guard let index = store as? any EntityIndexReading else {
             throw StoreError("\(target) keeps no entity index to match records against")
         }
-        let matching = try match(prepared, inputs: inputs, store: index)
+        let matching = try index.readingOneState {
+            try match(prepared, inputs: inputs, store: index)
+        }
         finish(PipelineStage.deduplicate, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.reviewPairs = matching.reviewPairs
         outcome.reviewFile = matching.reviewFile

@@ -147,6 +147,10 @@ public protocol EntityIndexReading: AnyObject {
     func indexedRecord(source: String, sourceKey: String) throws -> IndexedRecord?
     /// People's decisions on pairs of records, the latest for each pair.
     func reviewDecisions() throws -> [ReviewDecision]
+    /// Runs `body`'s reads against one state of the map, in one read transaction: an
+    /// import's matching reads thousands of rows and counts, and SQLite would otherwise
+    /// take and release the file's lock, and look for a hot journal, at each of them.
+    func readingOneState<T>(_ body: () throws -> T) throws -> T
     /// Keeps decisions for later imports, in one transaction; returns how many were new
     /// or changed.
     func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int
@@ -424,17 +428,30 @@ struct EntityIndexTables {
         }
         // An empty index counts nothing: a first import asks no question per token.
         guard statistics.records > 0 else { return statistics }
-        for token in tokens {
-            let rows = try connection.rows(
-                "SELECT documents FROM index_tokens WHERE token = ?1", [.text(token)])
-            if let row = rows.first { statistics.documents[token] = Int(row.int64(0)) }
-        }
-        for value in values {
-            let rows = try connection.rows(
-                "SELECT records FROM index_values WHERE value = ?1", [.text(value)])
-            if let row = rows.first { statistics.values[value] = Int(row.int64(0)) }
-        }
+        let tokenCounts = try counts(
+            of: Array(tokens), key: "token", count: "documents", table: "index_tokens")
+        for (token, count) in tokenCounts { statistics.documents[token] = count }
+        let valueCounts = try counts(
+            of: Array(values), key: "value", count: "records", table: "index_values")
+        for (value, count) in valueCounts { statistics.values[value] = count }
         return statistics
+    }
+
+    /// The counts of these tokens or values, asked a few hundred at a time: one
+    /// statement each would be a round trip each in PostgreSQL.
+    private func counts(of texts: [String], key: String, count: String, table: String)
+        throws -> [(String, Int)]
+    {
+        var found: [(String, Int)] = []
+        for start in stride(from: 0, to: texts.count, by: 500) {
+            let chunk = texts[start..<min(texts.count, start + 500)]
+            let marks = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
+            let rows = try connection.rows(
+                "SELECT \(key), \(count) FROM \(table) WHERE \(key) IN (\(marks))",
+                chunk.map { .text($0) })
+            found += rows.map { ($0.text(0), Int($0.int64(1))) }
+        }
+        return found
     }
 
     func storedModel() throws -> String? {

@@ -107,6 +107,13 @@ extension PostgresStore: EntityIndexReading {
         try indexTables.reviewDecisions()
     }
 
+    public func readingOneState<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        // Nothing was written: a rollback ends the snapshot as well as a commit would.
+        defer { try? connection.execute("ROLLBACK") }
+        return try body()
+    }
+
     public func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
         try connection.transaction {
             try indexTables.importReviewDecisions(decisions)

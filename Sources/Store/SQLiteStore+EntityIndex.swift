@@ -64,6 +64,10 @@ extension SQLiteStore: EntityIndexReading {
         try indexTables.reviewDecisions()
     }
 
+    public func readingOneState<T>(_ body: () throws -> T) throws -> T {
+        try database.transaction(.deferred, body)
+    }
+
     public func importReviewDecisions(_ decisions: [ReviewDecision]) throws -> Int {
         try database.transaction(.immediate) {
             try indexTables.importReviewDecisions(decisions)
