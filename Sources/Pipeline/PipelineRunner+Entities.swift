@@ -386,8 +386,8 @@ extension PipelineRunner {
         return (String(identity[..<slash]), String(identity[identity.index(after: slash)...]))
     }
 
-    /// Adds the map's counts of the stored records' name tokens and values that the run's
-    /// own records do not carry. Without them the corpus counts such a token within the
+    /// Adds the map's counts of the stored records' name tokens and shared values that the
+    /// run's own records do not carry. Without them the corpus counts such a token within the
     /// slice alone, where a word a thousand producers share is seen once: it then weighs
     /// as a rare word, and a stored name that has it and a new one that lacks it look
     /// further apart than a batch over the same records would find them.
@@ -396,15 +396,18 @@ extension PipelineRunner {
         store: any EntityIndexReading
     ) throws {
         var tokens = Set<String>()
-        var values = Set<String>()
+        var carriers: [String: Int] = [:]
         for row in slice {
             for token in row.tokens where statistics.documents[token] == nil {
                 tokens.insert(token)
             }
             for value in row.values where statistics.values[value] == nil {
-                values.insert(value)
+                carriers[value, default: 0] += 1
             }
         }
+        // A value's count weighs only a pair that shares it: those the slice holds once
+        // are never asked about.
+        let values = Set(carriers.filter { $0.value > 1 }.keys)
         guard !tokens.isEmpty || !values.isEmpty else { return }
         let counts = try store.statistics(tokens: tokens, values: values)
         statistics.documents.merge(counts.documents) { known, _ in known }

@@ -359,20 +359,34 @@ struct EntityIndexTables {
         return result
     }
 
+    /// The records of these entities, by entity and then id.
     func records(entityUIDs: [String]) throws -> [IndexedRecord] {
         var result: [IndexedRecord] = []
-        for uid in Set(entityUIDs).sorted() {
-            result += try records(where: "entity_uid = ?1", [.text(uid)])
+        try Self.chunks(Set(entityUIDs).map { .text($0) }) { marks, arguments in
+            result += try records(where: "entity_uid IN (\(marks))", arguments)
         }
-        return result
+        return result.sorted { ($0.entityUID, $0.id) < ($1.entityUID, $1.id) }
     }
 
     func records(ids: [Int64]) throws -> [IndexedRecord] {
         var result: [IndexedRecord] = []
-        for id in Set(ids).sorted() {
-            result += try records(where: "id = ?1", [.integer(id)])
+        try Self.chunks(Set(ids).map { .integer($0) }) { marks, arguments in
+            result += try records(where: "id IN (\(marks))", arguments)
         }
-        return result
+        return result.sorted { $0.id < $1.id }
+    }
+
+    /// Calls `body` with the arguments a few hundred at a time and the marks that list
+    /// them (`?1, ?2, …`): an attach asks about tens of thousands of records and
+    /// entities, and one statement each costs more than the row it reads (in
+    /// PostgreSQL, a round trip).
+    static func chunks(
+        _ arguments: [IndexArgument], _ body: (String, [IndexArgument]) throws -> Void
+    ) throws {
+        for start in stride(from: 0, to: arguments.count, by: 500) {
+            let chunk = Array(arguments[start..<min(arguments.count, start + 500)])
+            try body((1...chunk.count).map { "?\($0)" }.joined(separator: ", "), chunk)
+        }
     }
 
     func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]] {
@@ -405,10 +419,10 @@ struct EntityIndexTables {
 
     func entityUIDs(ofRecords ids: [Int64]) throws -> Set<String> {
         var uids = Set<String>()
-        for id in Set(ids) {
+        try Self.chunks(Set(ids).map { .integer($0) }) { marks, arguments in
             let rows = try connection.rows(
-                "SELECT entity_uid FROM index_records WHERE id = ?1", [.integer(id)])
-            if let row = rows.first { uids.insert(row.text(0)) }
+                "SELECT entity_uid FROM index_records WHERE id IN (\(marks))", arguments)
+            for row in rows { uids.insert(row.text(0)) }
         }
         return uids
     }
@@ -437,18 +451,14 @@ struct EntityIndexTables {
         return statistics
     }
 
-    /// The counts of these tokens or values, asked a few hundred at a time: one
-    /// statement each would be a round trip each in PostgreSQL.
+    /// The counts of these tokens or values.
     private func counts(of texts: [String], key: String, count: String, table: String)
         throws -> [(String, Int)]
     {
         var found: [(String, Int)] = []
-        for start in stride(from: 0, to: texts.count, by: 500) {
-            let chunk = texts[start..<min(texts.count, start + 500)]
-            let marks = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
+        try Self.chunks(texts.map { .text($0) }) { marks, arguments in
             let rows = try connection.rows(
-                "SELECT \(key), \(count) FROM \(table) WHERE \(key) IN (\(marks))",
-                chunk.map { .text($0) })
+                "SELECT \(key), \(count) FROM \(table) WHERE \(key) IN (\(marks))", arguments)
             found += rows.map { ($0.text(0), Int($0.int64(1))) }
         }
         return found

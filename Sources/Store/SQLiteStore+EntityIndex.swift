@@ -37,12 +37,10 @@ extension SQLiteStore: EntityIndexReading {
 
     public func entityOrder(uids: [String]) throws -> [String: Int64] {
         var order: [String: Int64] = [:]
-        for uid in Set(uids) {
-            if let fid = try database.firstRow(
-                "SELECT fid FROM entities WHERE uid = ?", uid, transform: { $0.int64(0) })
-            {
-                order[uid] = fid
-            }
+        try EntityIndexTables.chunks(Set(uids).map { .text($0) }) { marks, arguments in
+            let rows = try indexTables.connection.rows(
+                "SELECT uid, fid FROM entities WHERE uid IN (\(marks))", arguments)
+            for row in rows { order[row.text(0)] = row.int64(1) }
         }
         return order
     }
