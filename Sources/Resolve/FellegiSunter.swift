@@ -199,15 +199,23 @@ public struct FellegiSunterModel: Sendable {
     /// u is re-estimated among the candidate pairs: blocking already made them alike
     /// (same village, similar names), and u of random pairs would make every candidate
     /// look like a match.
+    ///
+    /// An iteration goes over the distinct patterns, a few thousand at most, so EM may
+    /// take hundreds: on a million records the first guess puts tens of thousands of
+    /// pairs among the matches for a few thousand true ones, and EM needs about a
+    /// hundred iterations to drain them. Stopped half-way, it leaves a model in which
+    /// different phones or places hardly count against a match, and which two nearly
+    /// equal lists leave in very different states.
     public mutating func estimateM(
         patterns: [Pattern: Int], labelled: [(pattern: Pattern, isMatch: Bool)] = [],
-        maximumIterations: Int = 60
+        maximumIterations: Int = 1000
     ) {
         let distinct = Array(patterns)
         var iteration = 0
         converged = false
         while iteration < maximumIterations {
             iteration += 1
+            let previous = (m: m, u: u, prior: prior)
             var matchCounts = m.map { [Double](repeating: 0, count: $0.count) }
             var otherCounts = matchCounts
             var matchTotal = 0.0
@@ -238,16 +246,13 @@ public struct FellegiSunterModel: Sendable {
             }
 
             // Maximisation: m from the expected matches, smoothed so no level is 0.
-            var change = 0.0
             for comparison in Comparison.allCases where comparison != .companyNumber {
                 let row = comparison.rawValue
                 let sum = matchCounts[row].reduce(0, +)
                 guard sum > 1 else { continue }
                 let levels = Double(matchCounts[row].count)
                 for level in matchCounts[row].indices {
-                    let value = (matchCounts[row][level] + 0.01) / (sum + 0.01 * levels)
-                    change = max(change, abs(value - m[row][level]))
-                    m[row][level] = value
+                    m[row][level] = (matchCounts[row][level] + 0.01) / (sum + 0.01 * levels)
                 }
                 let otherSum = otherCounts[row].reduce(0, +)
                 guard otherSum > 1 else { continue }
@@ -257,10 +262,18 @@ public struct FellegiSunterModel: Sendable {
             }
             keepLevelsMeaningful()
             keepWeightsInLevelOrder()
-            let newPrior = min(0.99, max(1e-6, matchTotal / max(total, 1)))
-            change = max(change, abs(newPrior - prior))
-            prior = newPrior
+            prior = min(0.99, max(1e-6, matchTotal / max(total, 1)))
             applyOverrides()
+            // The change of the model as it is used, after the rules above: measured
+            // before them, it stays as large as what they correct whenever they correct
+            // something, and EM never stops before the last iteration.
+            var change = abs(prior - previous.prior)
+            for row in m.indices {
+                for level in m[row].indices {
+                    change = max(change, abs(m[row][level] - previous.m[row][level]))
+                    change = max(change, abs(u[row][level] - previous.u[row][level]))
+                }
+            }
             if change < 1e-5 {
                 converged = true
                 break
