@@ -16,10 +16,15 @@
 # entities, events and index in one transaction. Reading, normalising and geocoding the
 # 1,000 rows are reported apart.
 #
+# With BATCH=1 the same rows are also imported in one batch into an empty map, and the
+# held-out rows scored there too: the reference the attach should come close to. It
+# costs another import of the whole map.
+#
 # Usage: bench/dedupe/attach.sh
 # Environment: GLANEUR (release binary, default .build/release/glaneur), PRODUCERS
 #   (make_producers.py), MAP_SIZE (default 1000000), GENERATED (default 50000), ATTACH
-#   (default 1000), WORK (scratch folder; a map built there is reused).
+#   (default 1000), WORK (scratch folder; a map built there is reused), BATCH (1 to
+#   score the batch too).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -87,8 +92,20 @@ print(f"attach {attach:.2f} s (deduplicate {timings['deduplicate']:.2f} s + load
       f"stages: {others}; load average {sys.argv[3]}")
 PY
 done
+echo "Attach:"
 python3 "$HERE/score_attach.py" "$WORK/attach.sqlite" "$WORK/generated" \
     "$WORK/sets/attach_truth.csv" newcomer
+if [ "${BATCH:-0}" = 1 ]; then
+    sed -e 's/name: "map"/name: "batch"/' -e 's/map\.sqlite/batch.sqlite/' \
+        -e 's#{ path: "sets/filler.csv", partner: "filler" },#&\n    { path: "sets/attach.csv", partner: "newcomer" },#' \
+        "$WORK/map.json5" >"$WORK/batch.json5"
+    rm -f "$WORK/batch.sqlite"
+    /usr/bin/time -f "batch import: %e s wall, %M KB peak" \
+        "$GLANEUR" import "$WORK/batch.json5" --db "$WORK/batch.sqlite" -q
+    echo "The same rows in one batch:"
+    python3 "$HERE/score_attach.py" "$WORK/batch.sqlite" "$WORK/generated" \
+        "$WORK/sets/attach_truth.csv" newcomer
+fi
 entities=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
     "SELECT count(*) FROM entities WHERE status = '"'"'active'"'"'").fetchone()[0])' \
     "$WORK/map.sqlite")
