@@ -29,6 +29,35 @@ struct SQLiteStoreTests {
         #expect(Set(found) == Set(expected))
     }
 
+    /// GIS clients read the map's extent from gpkg_contents: each run widens it by its
+    /// own points, and a revert brings it back.
+    @Test func theExtentCoversEveryRunAndFollowsARevert() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("map.gpkg"))
+        func extent() throws -> [Double] {
+            try store.database.firstRow(
+                """
+                SELECT min_x, min_y, max_x, max_y FROM gpkg_contents
+                WHERE table_name = 'entities'
+                """
+            ) { row in (0..<4).map { row.optionalDouble($0) ?? .nan } } ?? []
+        }
+
+        // The first run's ten points lie on one meridian; the second's go north to the
+        // end of that column and start the next one east (see `RunBuilder.location`).
+        let (first, tenth) = (RunBuilder.location(0), RunBuilder.location(9))
+        let (north, east) = (RunBuilder.location(999), RunBuilder.location(1000))
+        try store.load(RunBuilder(count: 10).build())
+        let narrow = [first.longitude, first.latitude, tenth.longitude, tenth.latitude]
+        #expect(try extent() == narrow)
+
+        let wider = try store.load(RunBuilder(count: 1001, source: "other").build())
+        #expect(try extent() == [first.longitude, first.latitude, east.longitude, north.latitude])
+
+        try store.revert(runID: wider.runID ?? 0)
+        #expect(try extent() == narrow)
+    }
+
     @Test func searchFollowsUpdatesAndReverts() throws {
         let folder = try TemporaryFolder()
         let store = try SQLiteStore(path: folder.path("map.gpkg"))
