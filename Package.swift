@@ -83,7 +83,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "GlaneurCore"]),
-        .testTarget(name: "ResolveTests", dependencies: ["Resolve", "GlaneurCore", "Normalize"]),
+        .testTarget(
+            name: "ResolveTests",
+            dependencies: ["Resolve", "GlaneurCore", "Normalize"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "GlaneurCore", "Ingest", "Store", "Geocode", "Resolve"]),

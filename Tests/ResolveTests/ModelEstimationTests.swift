@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Resolve
@@ -76,5 +77,31 @@ struct ModelEstimationTests {
         #expect(model.weight(.location, level: 4) < -5)
         #expect(model.weight(.address, level: 2) < -5)
         #expect(model.prior < 0.001)
+    }
+
+    /// Every pattern of the same map. From the usual first guess EM settles where "far
+    /// apart" and different phones hardly count, and same-named farms that share an
+    /// e-mail across regions pass for one producer; from the guess that trusts nearby
+    /// evidence only, on a likelier model where they rule a pair out.
+    @Test func emKeepsTheLikelierOfTwoStarts() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/million-row-patterns.txt").path
+        var patterns: [Pattern: Int] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            let pairs = try #require(fields.last.flatMap { Int($0) })
+            patterns[Self.pattern(fields.dropLast().joined(separator: " ")), default: 0] += pairs
+        }
+        #expect(patterns.count == 1679)
+
+        var model = FellegiSunterModel()
+        model.estimateM(patterns: patterns)
+
+        #expect(model.converged)
+        #expect(model.weight(.location, level: 2) < -5, "within 5 km")
+        #expect(model.weight(.location, level: 4) < -5, "far apart")
+        #expect(model.weight(.phone, level: 1) < -3)
+        #expect(model.weight(.email, level: 0) < 12)
     }
 }
