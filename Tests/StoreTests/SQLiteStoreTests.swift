@@ -54,7 +54,7 @@ struct SQLiteStoreTests {
         let wider = try store.load(RunBuilder(count: 1001, source: "other").build())
         #expect(try extent() == [first.longitude, first.latitude, east.longitude, north.latitude])
 
-        try store.revert(runID: wider.runID ?? 0)
+        _ = try store.revert(runID: wider.runID ?? 0)
         #expect(try extent() == narrow)
     }
 
