@@ -223,7 +223,10 @@ public struct FellegiSunterModel: Sendable {
         patterns: [Pattern: Int], labelled: [(pattern: Pattern, isMatch: Bool)] = [],
         maximumIterations: Int = 1000
     ) {
+        // In a fixed order: sums over a dictionary's order, which changes from one
+        // process to the next, differ in their last bits, and so would the scores.
         let distinct = patterns.map { (pattern: $0.key, count: $0.value) }
+            .sorted { $0.pattern.raw < $1.pattern.raw }
         var best: (model: FellegiSunterModel, likelihood: Double)?
         for nearOnly in [false, true] {
             var fit = self
