@@ -128,9 +128,12 @@ public struct JSONWriter {
 
     /// Writes a JSON string from bytes that are valid UTF-8.
     public mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        byte(UInt8(ascii: "\""))
-        stringContents(utf8)
-        byte(UInt8(ascii: "\""))
+        // Quotes and contents in one reservation: a record writes some eighty strings.
+        write(upTo: JSONCursor.maximumEscapedSize(utf8.count) + 2) { cursor in
+            cursor.byte(UInt8(ascii: "\""))
+            cursor.escaped(utf8)
+            cursor.byte(UInt8(ascii: "\""))
+        }
     }
 
     /// Writes the escaped contents of a JSON string, without its quotes, so that a string

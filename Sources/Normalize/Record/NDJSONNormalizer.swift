@@ -177,12 +177,16 @@ public struct NDJSONNormalizer: Sendable {
             do {
                 // Straight from bytes; the general parser for the lines the
                 // direct reader leaves to it, and for their errors.
+                let direct = RecordReader.readKeepingSourceFields(text)
                 let record =
-                    try RecordReader.read(text)
-                    ?? ProducerRecord(json: try JSONParser.parse(text))
+                    try direct?.record ?? ProducerRecord(json: try JSONParser.parse(text))
                 let normalized = normalizer.normalize(record, cache: cache)
                 summary.count(normalized)
-                normalized.writeJSON(to: &writer)
+                normalized.writeJSON(
+                    to: &writer,
+                    sourceFieldsJSON: direct?.sourceFields.map {
+                        UnsafeBufferPointer(rebasing: text[$0])
+                    })
                 writer.byte(0x0A)
             } catch {
                 summary.unreadableLines += 1

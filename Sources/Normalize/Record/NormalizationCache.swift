@@ -34,15 +34,23 @@ public final class NormalizationCache {
         in table: inout [CacheKey: Value], _ key: CacheKey, _ compute: () -> Value
     ) -> Value {
         lookups += 1
-        if let known = table[key] {
-            hits += 1
-            return known
-        }
-        let value = compute()
-        if table.count >= limit { table.removeAll() }
-        table[key] = value
+        // Keep the capacity: growing a table again rehashes every key it takes.
+        if table.count >= limit { table.removeAll(keepingCapacity: true) }
+        // One lookup that inserts the computed answer when the key is missing.
+        var found = true
+        let value = Self.read(
+            &table[
+                key,
+                default: {
+                    found = false
+                    return compute()
+                }()])
+        if found { hits += 1 }
         return value
     }
+
+    @inline(__always)
+    private static func read<Value>(_ value: inout Value) -> Value { value }
 
     func streetLine(_ key: CacheKey, _ compute: () -> ParsedStreetLine) -> ParsedStreetLine {
         value(in: &streetLines, key, compute)

@@ -18,10 +18,29 @@ struct RecordReader {
     /// same text shares their storage instead of allocating its own.
     private var seen: [String] = []
 
+    /// Whether a `fields` object already written as `JSONWriter` would write it is kept
+    /// as bytes (`rawSourceFields`) rather than read into the record.
+    private var keepsRawSourceFields = false
+    /// The bytes of the `fields` object kept, within the line.
+    private var rawSourceFields: Range<Int>?
+
     /// The record on the line, or nil when the line must go through the general parser.
     static func read(_ line: UnsafeBufferPointer<UInt8>) -> ProducerRecord? {
         var reader = RecordReader(bytes: line)
         return reader.readRecord()
+    }
+
+    /// The record on the line and, when its `fields` object is in the form that writing
+    /// its source fields back would give, that object's bytes within the line, the
+    /// record's `sourceFields` then left empty: a normaliser that only copies the source
+    /// fields to its output copies the bytes instead of reading and writing each field.
+    static func readKeepingSourceFields(_ line: UnsafeBufferPointer<UInt8>)
+        -> (record: ProducerRecord, sourceFields: Range<Int>?)?
+    {
+        var reader = RecordReader(bytes: line)
+        reader.keepsRawSourceFields = true
+        guard let record = reader.readRecord() else { return nil }
+        return (record, reader.rawSourceFields)
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -55,6 +74,13 @@ struct RecordReader {
                 skipWhitespace()
                 switch key {
                 case .fields:
+                    if keepsRawSourceFields, sourceFields == nil,
+                        let raw = skipWrittenSourceFields()
+                    {
+                        rawSourceFields = raw
+                        sourceFields = []
+                        break
+                    }
                     guard let fields = readSourceFields() else { return nil }
                     if sourceFields == nil { sourceFields = fields }
                 case .warnings:
@@ -167,6 +193,59 @@ struct RecordReader {
             skipWhitespace()
         } while consume(UInt8(ascii: ","))
         return consume(UInt8(ascii: "}")) ? fields : nil
+    }
+
+    /// Skips a `fields` object exactly as `NormalizedRecord.writeJSON` writes source fields
+    /// (no white space; members whose value is null, a string, or an array of strings;
+    /// strings without escapes, in valid UTF-8) and gives its bytes; nil, without moving,
+    /// for any other object.
+    private mutating func skipWrittenSourceFields() -> Range<Int>? {
+        let start = position
+        var high = false
+        func string() -> Bool {
+            guard consume(UInt8(ascii: "\"")) else { return false }
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                if byte == UInt8(ascii: "\"") { return true }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return false }
+                if byte >= 0x80 { high = true }
+            }
+            return false
+        }
+        func members() -> Bool {
+            guard consume(UInt8(ascii: "{")) else { return false }
+            if consume(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard string(), consume(UInt8(ascii: ":")) else { return false }
+                if literal("null") { continue }
+                if consume(UInt8(ascii: "[")) {
+                    if consume(UInt8(ascii: "]")) { continue }
+                    repeat {
+                        guard string() else { return false }
+                    } while consume(UInt8(ascii: ","))
+                    guard consume(UInt8(ascii: "]")) else { return false }
+                } else {
+                    guard string() else { return false }
+                }
+            } while consume(UInt8(ascii: ","))
+            return consume(UInt8(ascii: "}"))
+        }
+        guard members(), !high || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        else {
+            position = start
+            return nil
+        }
+        return start..<position
+    }
+
+    /// Whether decoding the bytes as UTF-8 gives them back unchanged (nothing repaired).
+    private func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        var text = String(decoding: slice, as: UTF8.self)
+        return text.withUTF8 { utf8 in
+            utf8.count == slice.count
+                && memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+        }
     }
 
     private mutating func readWarnings() -> [RecordWarning]? {
