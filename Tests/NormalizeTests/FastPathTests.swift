@@ -5,6 +5,22 @@ import Testing
 
 /// The byte-level shortcuts give what the general code gives.
 @Suite struct FastPathTests {
+    @Test func cleanTextIsFoundWordByWordAsByteByByte() {
+        // Spaces, controls, DEL and accents at every place within and across words.
+        var generator = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = [0x20, 0x20, 0x20, 0x41, 0x61, 0x7E, 0x7F, 0x1F, 0x09, 0xC3]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            var bytes = (0..<count).map { _ in
+                Int.random(in: 0..<4, using: &generator) == 0
+                    ? alphabet.randomElement(using: &generator)! : UInt8(ascii: "k")
+            }
+            if bytes.last == 0xC3 { bytes.append(0xA9) }
+            let fast = bytes.withUnsafeBufferPointer { TextCleaner.isClean($0) }
+            #expect(fast == TextCleaner.isCleanByByte(bytes), "\(bytes)")
+        }
+    }
+
     @Test func asciiComponentsAreFoundationComponents() {
         var generator = SystemRandomNumberGenerator()
         let pieces = ["0", "81", " ", "/", " / ", "-", " - ", ";", ",", " ou ", "o", "u", " & "]

@@ -125,13 +125,21 @@ struct RecordReader {
         case other
     }
 
-    /// The top-level member names, as bytes, with what each names.
-    private static let keys: [(name: [UInt8], key: Key)] =
-        [
-            ("source", Key.source), ("file", .file), ("row", .row), ("line", .line),
-            ("fields", .fields), ("warnings", .warnings),
-        ].map { (Array($0.0.utf8), $0.1) }
-        + Field.allCases.map { (Array($0.rawValue.utf8), .field($0)) }
+    /// The top-level member names, as bytes, with what each names, by the length of the
+    /// name: a name is compared only with those of its length.
+    private static let keysByLength: [[(name: [UInt8], key: Key)]] = {
+        let keys =
+            [
+                ("source", Key.source), ("file", .file), ("row", .row), ("line", .line),
+                ("fields", .fields), ("warnings", .warnings),
+            ].map { (Array($0.0.utf8), $0.1) }
+            + Field.allCases.map { (Array($0.rawValue.utf8), .field($0)) }
+        var table = Array(
+            repeating: [(name: [UInt8], key: Key)](),
+            count: (keys.map(\.0.count).max() ?? 0) + 1)
+        for (name, key) in keys { table[name.count].append((name, key)) }
+        return table
+    }()
 
     /// A top-level member name, matched on its bytes without making a string of it.
     private mutating func readKey() -> Key? {
@@ -146,7 +154,8 @@ struct RecordReader {
         guard position < bytes.count else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
-        for (candidate, key) in Self.keys where candidate.count == name.count {
+        guard name.count < Self.keysByLength.count else { return .other }
+        for (candidate, key) in Self.keysByLength[name.count] {
             let equal = candidate.withUnsafeBufferPointer {
                 memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0
             }
