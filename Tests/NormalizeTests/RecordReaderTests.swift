@@ -115,15 +115,16 @@ import Testing
         }
     }
 
-    static let sourceFieldShapes = usual + [
-        #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1","b":null,"#
-            + #""c":[],"d":["x","é"],"a":"dup"}}"#,
-        #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a": "spaced"}}"#,
-        #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":["x",null]}}"#,
-        #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"n":12,"t":true}}"#,
-        #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1"},"#
-            + #""fields":{"a":"2"}}"#,
-    ]
+    static let sourceFieldShapes =
+        usual + [
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1","b":null,"#
+                + #""c":[],"d":["x","é"],"a":"dup"}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a": "spaced"}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":["x",null]}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"n":12,"t":true}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1"},"#
+                + #""fields":{"a":"2"}}"#,
+        ]
 
     @Test(arguments: sourceFieldShapes)
     func copiesSourceFieldsAsWritingThemWould(line: String) throws {

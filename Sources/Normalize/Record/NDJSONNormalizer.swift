@@ -141,11 +141,10 @@ public struct NDJSONNormalizer: Sendable {
         DispatchQueue.concurrentPerform(iterations: tasks) { task in
             let cache = workers.cache(task)
             while let slice = workers.nextSlice() {
+                let first = min(slice * perSlice, lineCount)
+                let end = min(first + perSlice, lineCount)
                 normalize(
-                    slice: slice,
-                    lines: min(slice * perSlice, lineCount)..<min(
-                        (slice + 1) * perSlice, lineCount),
-                    starts: starts,
+                    slice: slice, lines: first..<end, starts: starts,
                     of: bytes.buffer, lineCount: lineCount, firstLine: firstLine,
                     normalizer: normalizer, cache: cache, workers: workers, set: set,
                     results: results)

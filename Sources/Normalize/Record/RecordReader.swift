@@ -240,7 +240,8 @@ struct RecordReader {
             } while consume(UInt8(ascii: ","))
             return consume(UInt8(ascii: "}"))
         }
-        guard members(), !high || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        guard members(),
+            !high || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position]))
         else {
             position = start
             return nil
