@@ -5,6 +5,25 @@ import Testing
 
 /// The byte-level shortcuts give what the general code gives.
 @Suite struct FastPathTests {
+    @Test func asciiDomainsAreJudgedAsByCharacter() {
+        var generator = SplitMix64(seed: 11)
+        let pieces = [
+            "a", "b", "z", "Z", "0", "9", "-", ".", ".", "..", "be", "fr", "ferme", "x1",
+            "_", " ", "\r\n", "\t", "@", String(repeating: "a", count: 63),
+            String(repeating: "b", count: 64),
+        ]
+        var domains = ["", ".", "be", "ferme.be", "ferme-dupont.be", "-a.be", "a-.be", "a.b"]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 1...6, using: &generator)
+            domains.append(
+                (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for domain in domains {
+            let fast = Array(domain.utf8).withUnsafeBufferPointer(Emails.isValidASCIIDomain)
+            #expect(fast == Emails.isValidDomainByCharacter(domain), "\(domain)")
+        }
+    }
+
     @Test func cleanTextIsFoundWordByWordAsByteByByte() {
         // Spaces, controls, DEL and accents at every place within and across words.
         var generator = SplitMix64(seed: 7)

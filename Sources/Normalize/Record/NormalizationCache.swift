@@ -20,6 +20,9 @@ public final class NormalizationCache {
     var productLists: [CacheKey: [(term: ProductTerm, languages: LanguageScores)]] = [:]
     var emailCells: [CacheKey: [Emails.Address]] = [:]
     var websites: [CacheKey: Websites.Site] = [:]
+    /// A list spells its countries and labels a handful of ways, in every row.
+    var countries: [CacheKey: String?] = [:]
+    var labels: [CacheKey: OrganicLabels.Reading] = [:]
     /// Lookups answered from the cache, and all lookups, for the benchmark's report.
     public private(set) var hits = 0
     public private(set) var lookups = 0
@@ -80,6 +83,14 @@ public final class NormalizationCache {
 
     func website(_ text: String, _ compute: () -> Websites.Site) -> Websites.Site {
         value(in: &websites, CacheKey(text), compute)
+    }
+
+    func country(_ text: String, _ compute: () -> String?) -> String? {
+        value(in: &countries, CacheKey(text), compute)
+    }
+
+    func label(_ text: String, _ compute: () -> OrganicLabels.Reading) -> OrganicLabels.Reading {
+        value(in: &labels, CacheKey(text), compute)
     }
 
     func productTerm(

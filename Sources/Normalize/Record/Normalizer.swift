@@ -101,7 +101,9 @@ public struct Normalizer: Sendable {
 
     func readCountry(_ context: inout Context, into output: inout NormalizedRecord) {
         guard let (text, source) = cleaned(.country, context, into: &output) else { return }
-        if let code = Country.code(for: text, allowSingleLetter: true) {
+        let read = { Country.code(for: text, allowSingleLetter: true) }
+        let code = if let cache = context.cache { cache.country(text, read) } else { read() }
+        if let code {
             context.country = code
             output.country = SourcedText(value: code, source: source)
             if code != text { output.apply("country-coded") }
@@ -485,7 +487,8 @@ public struct Normalizer: Sendable {
 
         for (text, source) in cleanedValues(.labels, context, into: &output) {
             output.labelsSource.append(source)
-            let reading = OrganicLabels.read(text)
+            let read = { OrganicLabels.read(text) }
+            let reading = context.cache.map { $0.label(text, read) } ?? read()
             if let status = reading.status {
                 output.organic = output.organic ?? status
                 output.organicCertifier = output.organicCertifier ?? reading.certifier
