@@ -37,23 +37,16 @@ public final class NormalizationCache {
         in table: inout [CacheKey: Value], _ key: CacheKey, _ compute: () -> Value
     ) -> Value {
         lookups += 1
+        if let known = table[key] {
+            hits += 1
+            return known
+        }
+        let value = compute()
         // Keep the capacity: growing a table again rehashes every key it takes.
         if table.count >= limit { table.removeAll(keepingCapacity: true) }
-        // One lookup that inserts the computed answer when the key is missing.
-        var found = true
-        let value = Self.read(
-            &table[
-                key,
-                default: {
-                    found = false
-                    return compute()
-                }()])
-        if found { hits += 1 }
+        table[key] = value
         return value
     }
-
-    @inline(__always)
-    private static func read<Value>(_ value: inout Value) -> Value { value }
 
     func streetLine(_ key: CacheKey, _ compute: () -> ParsedStreetLine) -> ParsedStreetLine {
         value(in: &streetLines, key, compute)
@@ -106,26 +99,33 @@ public final class NormalizationCache {
 /// Keys are equal when their UTF-8 bytes are, where `String` compares canonical
 /// equivalence: cleaned text is composed (NFC), so the two agree on it, and comparing
 /// bytes skips the Unicode comparison of accented text.
+///
+/// The hash of the bytes is computed once, with the key, and compared before the bytes:
+/// a lookup compares its key with every entry on its probe sequence.
 struct CacheKey: Hashable {
-    var text: String
-    var first: String?
-    var second: String?
+    let text: String
+    let first: String?
+    let second: String?
+    private let bytesHash: Int
 
     init(_ text: String, _ first: String? = nil, _ second: String? = nil) {
         self.text = text
         self.first = first
         self.second = second
-    }
-
-    static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
-        sameBytes(lhs.text, rhs.text) && sameBytes(lhs.first, rhs.first)
-            && sameBytes(lhs.second, rhs.second)
-    }
-
-    func hash(into hasher: inout Hasher) {
+        var hasher = Hasher()
         Self.hashBytes(text, into: &hasher)
         Self.hashBytes(first, into: &hasher)
         Self.hashBytes(second, into: &hasher)
+        bytesHash = hasher.finalize()
+    }
+
+    static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
+        lhs.bytesHash == rhs.bytesHash && sameBytes(lhs.text, rhs.text)
+            && sameBytes(lhs.first, rhs.first) && sameBytes(lhs.second, rhs.second)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(bytesHash)
     }
 
     private static func sameBytes(_ lhs: String?, _ rhs: String?) -> Bool {
