@@ -304,6 +304,20 @@ public struct JSONCursor {
         while index < count {
             // Copy eight bytes at a time while none needs escaping.
             let remaining = count - index
+            if remaining >= 4 && remaining < 8 && !padded {
+                // Four bytes as a word whose other half is a harmless letter.
+                let half = UnsafeRawPointer(utf8.baseAddress! + index)
+                    .loadUnaligned(as: UInt32.self)
+                let word = UInt64(half) | 0x4141_4141_0000_0000
+                if !(ByteScan.hasLess(word, than: 0x20) || ByteScan.has(word, 0x22)
+                    || ByteScan.has(word, 0x5C))
+                {
+                    UnsafeMutableRawPointer(position).storeBytes(of: half, as: UInt32.self)
+                    position += 4
+                    index += 4
+                    continue
+                }
+            }
             if remaining >= 8 || padded {
                 var word = ByteScan.word(utf8, at: index)
                 if remaining < 8 {

@@ -234,9 +234,11 @@ extension JSONWriter {
     /// Writes `,"key":`, for the member names of the normalised form, which need no
     /// escaping.
     mutating func memberName(_ key: StaticString) {
-        raw(",\"")
-        raw(key)
-        raw("\":")
+        write(upTo: key.utf8CodeUnitCount + 4) { cursor in
+            cursor.raw(",\"")
+            cursor.raw(key)
+            cursor.raw("\":")
+        }
     }
 
     mutating func sourced(_ key: StaticString, _ text: SourcedText?) {
