@@ -14,9 +14,9 @@ import Glibc
 struct RecordReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// The canonical field values read so far, kept so that a source field holding the
-    /// same text shares their storage instead of allocating its own.
-    private var seen: [String] = []
+    /// The canonical field values read so far, in order; a source field holding the same
+    /// text as one of them shares its storage instead of allocating its own.
+    private var values: [(Field, [String])] = []
 
     /// Whether a `fields` object already written as `JSONWriter` would write it is kept
     /// as bytes (`rawSourceFields`) rather than read into the record.
@@ -45,6 +45,8 @@ struct RecordReader {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        // Room for the fields a record usually holds, allocated once.
+        values.reserveCapacity(16)
     }
 
     /// A scalar as `JSONValue.scalarText` gives it; nil for null.
@@ -60,7 +62,6 @@ struct RecordReader {
         var file: String?
         var row: Int??
         var line: Int??
-        var values: [(Field, [String])] = []
         var sourceFields: [SourceField]?
         var warnings: [RecordWarning]?
 
@@ -169,12 +170,10 @@ struct RecordReader {
     private mutating func readFieldValue() -> [String]?? {
         if peek == UInt8(ascii: "[") {
             guard let items = readScalarArray() else { return nil }
-            seen.append(contentsOf: items)
             return .some(items)
         }
         guard let scalar = readScalar() else { return nil }
         guard case .text(let text) = scalar else { return .some(nil) }
-        seen.append(text)
         return .some([text])
     }
 
@@ -403,12 +402,14 @@ struct RecordReader {
     /// A canonical value already read whose bytes are `slice`: source fields mostly repeat
     /// them, and sharing spares an allocation each.
     private func sharedString(equalTo slice: UnsafeBufferPointer<UInt8>) -> String? {
-        for candidate in seen where candidate.utf8.count == slice.count {
-            var candidate = candidate
-            let equal = candidate.withUTF8 { utf8 in
-                memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+        for (_, strings) in values {
+            for candidate in strings where candidate.utf8.count == slice.count {
+                var candidate = candidate
+                let equal = candidate.withUTF8 { utf8 in
+                    memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+                }
+                if equal { return candidate }
             }
-            if equal { return candidate }
         }
         return nil
     }
