@@ -24,6 +24,14 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        "", " ", "a", " a", "a ", "\ta\n", "\r\n", "a\r\n", "x \u{301}", "\u{301}x",
+        "\u{A0}x\u{A0}", "é", "0475 12 34 56", "\u{1F}x\u{1F}", "\u{85}x", "x\u{2009}",
+    ])
+    func trimmingIsTheSameWithoutLookingAtCharacters(text: String) {
+        #expect(text.trimmingSpaces == text.trimmingSpacesByCharacter)
+    }
+
     @Test func cleanTextIsFoundWordByWordAsByteByByte() {
         // Spaces, controls, DEL and accents at every place within and across words.
         var generator = SplitMix64(seed: 7)
