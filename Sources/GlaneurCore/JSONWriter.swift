@@ -8,11 +8,15 @@ public struct JSONWriter {
     /// a time costs more than the JSON itself. The header is only ever reached through
     /// its pointer: as a class property it would pay a dynamic exclusivity check, and
     /// `ManagedBuffer.capacity` asks malloc each time.
-    private var storage: ManagedBuffer<Extent, UInt8>
+    ///
+    /// The small appends are inlinable, so that a record's hundred or so pieces of
+    /// structure are copied in place rather than each through a call into this module.
+    @usableFromInline var storage: ManagedBuffer<Extent, UInt8>
 
+    @usableFromInline
     struct Extent {
-        var count: Int
-        var capacity: Int
+        @usableFromInline var count: Int
+        @usableFromInline var capacity: Int
     }
 
     public init(reservingCapacity capacity: Int = 0) {
@@ -50,14 +54,15 @@ public struct JSONWriter {
     }
 
     /// Copies the storage if another writer shares it, so that writers behave as values.
-    @inline(__always)
-    private mutating func makeUnique() {
+    @inlinable @inline(__always)
+    mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
             grow(to: storage.withUnsafeMutablePointerToHeader { $0.pointee.capacity })
         }
     }
 
-    private mutating func grow(to capacity: Int) {
+    @usableFromInline
+    mutating func grow(to capacity: Int) {
         let larger = Self.makeStorage(capacity: capacity)
         storage.withUnsafeMutablePointers { oldExtent, old in
             larger.withUnsafeMutablePointers { newExtent, new in
@@ -69,7 +74,7 @@ public struct JSONWriter {
     }
 
     /// Appends `count` bytes from `source`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func append(_ source: UnsafePointer<UInt8>, count added: Int) {
         makeUnique()
         let (used, capacity) = storage.withUnsafeMutablePointerToHeader {
@@ -77,7 +82,8 @@ public struct JSONWriter {
         }
         if used + added > capacity { grow(to: max(capacity * 2, used + added)) }
         storage.withUnsafeMutablePointers { extent, elements in
-            (elements + used).update(from: source, count: added)
+            var cursor = JSONCursor(position: elements + used)
+            cursor.bytes(UnsafeBufferPointer(start: source, count: added))
             extent.pointee.count = used + added
         }
     }
@@ -90,12 +96,12 @@ public struct JSONWriter {
 
     // MARK: - Writing
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func raw(_ text: StaticString) {
         append(text.utf8Start, count: text.utf8CodeUnitCount)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func byte(_ byte: UInt8) {
         var byte = byte
         append(&byte, count: 1)
@@ -128,9 +134,12 @@ public struct JSONWriter {
 
     /// Writes a JSON string from bytes that are valid UTF-8.
     public mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        byte(UInt8(ascii: "\""))
-        stringContents(utf8)
-        byte(UInt8(ascii: "\""))
+        // Quotes and contents in one reservation: a record writes some eighty strings.
+        write(upTo: JSONCursor.maximumEscapedSize(utf8.count) + 2) { cursor in
+            cursor.byte(UInt8(ascii: "\""))
+            cursor.escaped(utf8)
+            cursor.byte(UInt8(ascii: "\""))
+        }
     }
 
     /// Writes the escaped contents of a JSON string, without its quotes, so that a string
@@ -295,6 +304,20 @@ public struct JSONCursor {
         while index < count {
             // Copy eight bytes at a time while none needs escaping.
             let remaining = count - index
+            if remaining >= 4 && remaining < 8 && !padded {
+                // Four bytes as a word whose other half is a harmless letter.
+                let half = UnsafeRawPointer(utf8.baseAddress! + index)
+                    .loadUnaligned(as: UInt32.self)
+                let word = UInt64(half) | 0x4141_4141_0000_0000
+                if !(ByteScan.hasLess(word, than: 0x20) || ByteScan.has(word, 0x22)
+                    || ByteScan.has(word, 0x5C))
+                {
+                    UnsafeMutableRawPointer(position).storeBytes(of: half, as: UInt32.self)
+                    position += 4
+                    index += 4
+                    continue
+                }
+            }
             if remaining >= 8 || padded {
                 var word = ByteScan.word(utf8, at: index)
                 if remaining < 8 {

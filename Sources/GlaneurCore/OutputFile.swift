@@ -41,6 +41,12 @@ public final class OutputFile {
     }
 
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Large writes go straight out, not copied into the buffer first.
+        if bytes.count >= blockSize / 4 {
+            flush()
+            writeAll(UnsafeRawBufferPointer(bytes))
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= blockSize { flush() }
     }
@@ -57,19 +63,22 @@ public final class OutputFile {
 
     public func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, writeError == 0 {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    writeError = errno
-                } else {
-                    offset += written
-                }
+        buffer.withUnsafeBytes { writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all the bytes unless a write failed before; keeps the first error.
+    private func writeAll(_ raw: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < raw.count, writeError == 0 {
+            let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                writeError = errno
+            } else {
+                offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and closes; throws if any write failed.

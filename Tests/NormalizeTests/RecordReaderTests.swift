@@ -96,4 +96,39 @@ import Testing
         #expect(read == general(line))
         #expect(read == ndjson(record))
     }
+
+    /// A normalised record written with the source fields as read, or with the `fields`
+    /// object copied from the line when the reader keeps it.
+    func normalized(_ line: String, keepingSourceFields: Bool) -> [UInt8]? {
+        Array(line.utf8).withUnsafeBufferPointer { bytes in
+            guard let (record, raw) = RecordReader.readKeepingSourceFields(bytes) else {
+                return nil
+            }
+            var writer = JSONWriter()
+            let normalized = Normalizer().normalize(
+                keepingSourceFields ? record : RecordReader.read(bytes) ?? record)
+            normalized.writeJSON(
+                to: &writer,
+                sourceFieldsJSON: keepingSourceFields
+                    ? raw.map { UnsafeBufferPointer(rebasing: bytes[$0]) } : nil)
+            return writer.bytes
+        }
+    }
+
+    static let sourceFieldShapes =
+        usual + [
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1","b":null,"#
+                + #""c":[],"d":["x","é"],"a":"dup"}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a": "spaced"}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":["x",null]}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"n":12,"t":true}}"#,
+            #"{"source":"f","file":"f.csv","row":1,"line":2,"fields":{"a":"1"},"#
+                + #""fields":{"a":"2"}}"#,
+        ]
+
+    @Test(arguments: sourceFieldShapes)
+    func copiesSourceFieldsAsWritingThemWould(line: String) throws {
+        let copied = try #require(normalized(line, keepingSourceFields: true))
+        #expect(copied == normalized(line, keepingSourceFields: false))
+    }
 }

@@ -530,6 +530,21 @@ public enum AddressParser {
 extension String {
     /// The text without leading and trailing spaces.
     var trimmingSpaces: String {
+        // Text that starts and ends with a printable ASCII byte has nothing to trim (no
+        // grapheme that ends with one starts with white space): returned without a copy.
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, Self.isASCIIVisible(first),
+            Self.isASCIIVisible(last)
+        {
+            return self
+        }
+        return trimmingSpacesByCharacter
+    }
+
+    static func isASCIIVisible(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x80 }
+
+    /// `trimmingSpaces` character by character: the reference of its fast path.
+    var trimmingSpacesByCharacter: String {
         var slice = Substring(self)
         while slice.first?.isWhitespace == true { slice.removeFirst() }
         while slice.last?.isWhitespace == true { slice.removeLast() }

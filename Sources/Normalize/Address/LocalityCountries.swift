@@ -15,7 +15,18 @@ public enum LocalityCountries {
     /// - parameter postcode: the row's postcode, when valid: a 4-digit postcode rules out
     ///   France, a 5-digit one every country but France.
     public static func country(of locality: String, postcode: String? = nil) -> String? {
-        guard let country = countries[MatchKeys.locality(locality)] ?? nil else { return nil }
+        country(ofKey: MatchKeys.locality(locality), postcode: postcode)
+    }
+
+    /// `country(of:postcode:)` for a locality already folded by `MatchKeys.locality`.
+    static func country(ofKey key: String, postcode: String?) -> String? {
+        country(countries[key] ?? nil, postcode: postcode)
+    }
+
+    /// The country a locality's name gives (`countries[key]`), unless the postcode's
+    /// length rules it out.
+    static func country(_ country: String?, postcode: String?) -> String? {
+        guard let country else { return nil }
         switch postcode?.utf8.count {
         case 4: return country == "FR" ? nil : country
         case 5: return country == "FR" ? country : nil

@@ -102,6 +102,44 @@ public enum Emails {
     }
 
     static func isValidDomain(_ domain: String) -> Bool {
+        if let valid = domain.utf8.withContiguousStorageIfAvailable(isValidASCIIDomain),
+            let valid
+        {
+            return valid
+        }
+        return isValidDomainByCharacter(domain)
+    }
+
+    /// `isValidDomain` on the bytes of an ASCII domain, where a byte is a character
+    /// (a CR LF pair, one character of two bytes, is invalid either way); nil when the
+    /// domain is not ASCII. Splitting and testing characters cost some twenty thousand
+    /// instructions a domain; `isValidDomainByCharacter` is the reference the tests hold
+    /// this to.
+    static func isValidASCIIDomain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A }
+        func isLabelByte(_ byte: UInt8) -> Bool {
+            isLetter(byte) || byte >= 0x30 && byte <= 0x39 || byte == UInt8(ascii: "-")
+        }
+        var labels = 0
+        var start = 0
+        var valid = true
+        var tldIsLetters = false
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ".") {
+            let label = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            labels += 1
+            if label.isEmpty || label.count > 63 || label.first == UInt8(ascii: "-")
+                || label.last == UInt8(ascii: "-") || !label.allSatisfy(isLabelByte)
+            {
+                valid = false
+            }
+            tldIsLetters = label.count >= 2 && label.allSatisfy(isLetter)
+            start = end + 1
+        }
+        return valid && labels >= 2 && tldIsLetters
+    }
+
+    static func isValidDomainByCharacter(_ domain: String) -> Bool {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, let tld = labels.last, tld.count >= 2,
             tld.allSatisfy(\.isLetter)

@@ -262,7 +262,7 @@ public enum ProductVocabulary {
     /// longest known phrase inside it, then a spelling one or two typing errors away.
     public static func map(term: String) -> ProductTerm {
         let folded = MatchKeys.fold(term)
-        var result = ProductTerm(written: term, key: nil, category: nil, match: nil)
+        let result = ProductTerm(written: term, key: nil, category: nil, match: nil)
         func found(_ index: Int, _ how: String) -> ProductTerm {
             var term = result
             term.key = concepts[index].key

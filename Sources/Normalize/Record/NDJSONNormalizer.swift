@@ -93,9 +93,11 @@ public struct NDJSONNormalizer: Sendable {
 
         var block = try reader.next()
         var set = 0
-        while let lines = block {
-            // The next block is read while this one is normalised. The write of the block
-            // before last, which used this block's buffers, was asked for before that read.
+        while let buffer = block {
+            let lines = buffer.bytes
+            // The next block is read while this one is normalised, into the other buffer.
+            // The write of the block before last, which used this block's output buffers,
+            // was asked for before that read.
             io.async {
                 reader.prefetch()
                 nextRead.signal()
@@ -122,11 +124,10 @@ public struct NDJSONNormalizer: Sendable {
 
     /// Normalises a block of whole lines on all threads; the output of slice `i` is left
     /// in `workers.writer(i, set: set)`.
-    func normalize(lines block: [UInt8], firstLine: Int, workers: SliceWorkers, set: Int)
-        -> (slices: Int, summary: NormalizationSummary, lineCount: Int)
-    {
-        let lineStarts = block.withUnsafeBufferPointer(Self.lineStarts)
-        let starts = lineStarts
+    func normalize(
+        lines block: UnsafeBufferPointer<UInt8>, firstLine: Int, workers: SliceWorkers, set: Int
+    ) -> (slices: Int, summary: NormalizationSummary, lineCount: Int) {
+        let starts = Self.lineStarts(block)
         let lineCount = starts.count
         let slices = min(workers.slices, lineCount)
         let perSlice = (lineCount + slices - 1) / slices
@@ -134,22 +135,19 @@ public struct NDJSONNormalizer: Sendable {
         let normalizer = self.normalizer
         workers.startBlock(slices: slices)
 
-        block.withUnsafeBufferPointer { whole in
-            let bytes = UncheckedBuffer(buffer: whole)
-            // One task per thread, each with its cache, taking slices until none is left.
-            DispatchQueue.concurrentPerform(iterations: min(threads, slices)) { task in
-                let cache = workers.cache(task)
-                while let slice = workers.nextSlice() {
-                    normalize(
-                        slice: slice,
-                        lines: min(
-                            slice * perSlice, lineCount)..<min(
-                                (slice + 1) * perSlice, lineCount),
-                        starts: starts,
-                        of: bytes.buffer, lineCount: lineCount, firstLine: firstLine,
-                        normalizer: normalizer, cache: cache, workers: workers, set: set,
-                        results: results)
-                }
+        let bytes = UncheckedBuffer(buffer: block)
+        let tasks = min(threads, slices)
+        // One task per thread, each with its cache, taking slices until none is left.
+        DispatchQueue.concurrentPerform(iterations: tasks) { task in
+            let cache = workers.cache(task)
+            while let slice = workers.nextSlice() {
+                let first = min(slice * perSlice, lineCount)
+                let end = min(first + perSlice, lineCount)
+                normalize(
+                    slice: slice, lines: first..<end, starts: starts,
+                    of: bytes.buffer, lineCount: lineCount, firstLine: firstLine,
+                    normalizer: normalizer, cache: cache, workers: workers, set: set,
+                    results: results)
             }
         }
 
@@ -178,12 +176,16 @@ public struct NDJSONNormalizer: Sendable {
             do {
                 // Straight from bytes; the general parser for the lines the
                 // direct reader leaves to it, and for their errors.
+                let direct = RecordReader.readKeepingSourceFields(text)
                 let record =
-                    try RecordReader.read(text)
-                    ?? ProducerRecord(json: try JSONParser.parse(text))
+                    try direct?.record ?? ProducerRecord(json: try JSONParser.parse(text))
                 let normalized = normalizer.normalize(record, cache: cache)
                 summary.count(normalized)
-                normalized.writeJSON(to: &writer)
+                normalized.writeJSON(
+                    to: &writer,
+                    sourceFieldsJSON: direct?.sourceFields.map {
+                        UnsafeBufferPointer(rebasing: text[$0])
+                    })
                 writer.byte(0x0A)
             } catch {
                 summary.unreadableLines += 1
@@ -218,21 +220,27 @@ public struct NDJSONNormalizer: Sendable {
 
 /// Reads an input in blocks of whole lines, one block ahead: `prefetch` reads the next
 /// block on the I/O thread, `next` hands it over on the caller's.
+///
+/// Blocks are read straight into two buffers used in turn, so that reading copies no
+/// byte and allocates nothing once the buffers are grown: a block is normalised in one
+/// buffer while the next is read into the other. A block handed over stays valid until
+/// the second `prefetch` or `next` after it.
 private final class BlockReader: @unchecked Sendable {
     private let descriptor: Int32
     private let path: String
     private let blockSize: Int
+    private let buffers: [ByteBuffer]
+    private var nextBuffer = 0
     /// Bytes read after the last whole line handed over.
-    private var pending: [UInt8] = []
-    /// The buffer `read(2)` fills.
-    private var chunk: [UInt8] = []
-    private var ahead: Result<[UInt8]?, GlaneurError>?
+    private var carry: [UInt8] = []
+    private var ahead: Result<ByteBuffer?, GlaneurError>?
     private var finished = false
 
     init(descriptor: Int32, path: String, blockSize: Int) {
         self.descriptor = descriptor
         self.path = path
         self.blockSize = blockSize
+        buffers = [ByteBuffer(capacity: blockSize), ByteBuffer(capacity: blockSize)]
     }
 
     /// Reads the next block, to be taken by `next`.
@@ -242,43 +250,79 @@ private final class BlockReader: @unchecked Sendable {
 
     /// The next block of whole lines (the last one may lack its newline), or nil at the
     /// end of the input.
-    func next() throws(GlaneurError) -> [UInt8]? {
+    func next() throws(GlaneurError) -> ByteBuffer? {
         let result = ahead ?? Result { () throws(GlaneurError) in try read() }
         ahead = nil
         return try result.get()
     }
 
-    private func read() throws(GlaneurError) -> [UInt8]? {
+    private func read() throws(GlaneurError) -> ByteBuffer? {
+        let buffer = buffers[nextBuffer]
+        nextBuffer = 1 - nextBuffer
+        buffer.count = 0
+        buffer.append(carry)
+        carry.removeAll(keepingCapacity: true)
         while !finished {
-            let (count, error) = readMore()
+            buffer.reserve(buffer.count + blockSize)
+            let count = Glibc.read(descriptor, buffer.base + buffer.count, blockSize)
             if count < 0 {
-                if error == EINTR { continue }
-                throw GlaneurError.io(path: path, action: "cannot read", errno: error)
+                if errno == EINTR { continue }
+                throw GlaneurError.io(path: path, action: "cannot read", errno: errno)
             }
             if count == 0 {
                 finished = true
                 break
             }
-            // Hand over the whole lines, keep the unfinished last one.
-            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-            let lines = Array(pending[...lastNewline])
-            pending.removeSubrange(...lastNewline)
-            return lines
+            // Hand over the whole lines, keep the unfinished last one for the next block.
+            let added = UnsafeBufferPointer(start: buffer.base + buffer.count, count: count)
+            let start = buffer.count
+            buffer.count += count
+            guard let newline = added.lastIndex(of: 0x0A) else { continue }
+            let end = start + newline + 1
+            carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer.bytes[end...]))
+            buffer.count = end
+            return buffer
         }
-        guard !pending.isEmpty else { return nil }
-        defer { pending = [] }
-        return pending
+        return buffer.count == 0 ? nil : buffer
+    }
+}
+
+/// Bytes in memory of their own that grows when asked and is never shrunk.
+final class ByteBuffer: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// The bytes in use, from `base`.
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// Appends up to a block of input to `pending`: the count read, or -1 and the error.
-    private func readMore() -> (count: Int, error: Int32) {
-        if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: blockSize) }
-        let count = chunk.withUnsafeMutableBytes {
-            Glibc.read(descriptor, $0.baseAddress, blockSize)
+    deinit {
+        base.deallocate()
+    }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Makes room for `minimum` bytes in all, keeping those in use.
+    func reserve(_ minimum: Int) {
+        guard minimum > capacity else { return }
+        let larger = max(capacity * 2, minimum)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = larger
+    }
+
+    func append(_ source: [UInt8]) {
+        reserve(count + source.count)
+        source.withUnsafeBufferPointer { source in
+            guard let start = source.baseAddress else { return }
+            (base + count).update(from: start, count: source.count)
         }
-        let error = errno
-        if count > 0 { pending.append(contentsOf: chunk[..<count]) }
-        return (count, error)
+        count += source.count
     }
 }
 

@@ -23,6 +23,13 @@ import GlaneurCore
 /// from; a member appears only when the record holds it.
 extension NormalizedRecord {
     public func writeJSON(to writer: inout JSONWriter) {
+        writeJSON(to: &writer, sourceFieldsJSON: nil)
+    }
+
+    /// - parameter sourceFieldsJSON: the `fields` object as `writeJSON` would write the
+    ///   source fields, copied as it is in their place (see
+    ///   `RecordReader.readKeepingSourceFields`).
+    func writeJSON(to writer: inout JSONWriter, sourceFieldsJSON: UnsafeBufferPointer<UInt8>?) {
         writer.openRecord(provenance)
 
         if let name {
@@ -125,6 +132,12 @@ extension NormalizedRecord {
         writer.strings(rules)
         if !warnings.isEmpty { writeWarnings(to: &writer) }
 
+        if let sourceFieldsJSON, let base = sourceFieldsJSON.baseAddress {
+            writer.raw(",\"fields\":")
+            writer.append(base, count: sourceFieldsJSON.count)
+            writer.byte(UInt8(ascii: "}"))
+            return
+        }
         writer.raw(",\"fields\":{")
         for (index, sourceField) in sourceFields.enumerated() {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
@@ -221,9 +234,11 @@ extension JSONWriter {
     /// Writes `,"key":`, for the member names of the normalised form, which need no
     /// escaping.
     mutating func memberName(_ key: StaticString) {
-        raw(",\"")
-        raw(key)
-        raw("\":")
+        write(upTo: key.utf8CodeUnitCount + 4) { cursor in
+            cursor.raw(",\"")
+            cursor.raw(key)
+            cursor.raw("\":")
+        }
     }
 
     mutating func sourced(_ key: StaticString, _ text: SourcedText?) {

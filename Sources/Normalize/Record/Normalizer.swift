@@ -67,6 +67,8 @@ public struct Normalizer: Sendable {
         var country: String?
         var postcodeCountry: String?
         var phoneRegion: String?
+        /// The reading of the record's locality, once read.
+        var locality: LocalityReading?
         let cache: NormalizationCache?
 
         init(record: ProducerRecord, cache: NormalizationCache?) {
@@ -99,7 +101,9 @@ public struct Normalizer: Sendable {
 
     func readCountry(_ context: inout Context, into output: inout NormalizedRecord) {
         guard let (text, source) = cleaned(.country, context, into: &output) else { return }
-        if let code = Country.code(for: text, allowSingleLetter: true) {
+        let read = { Country.code(for: text, allowSingleLetter: true) }
+        let code = if let cache = context.cache { cache.country(text, read) } else { read() }
+        if let code {
             context.country = code
             output.country = SourcedText(value: code, source: source)
             if code != text { output.apply("country-coded") }
@@ -120,7 +124,7 @@ public struct Normalizer: Sendable {
             found = Country.infer(
                 postcode: output.postcode?.value,
                 phoneCallingCodes: international.compactMap(\.callingCode),
-                locality: output.locality?.value, localityLookup: options.localityCountry)
+                locality: output.locality?.value, localityLookup: localityLookup(context))
         }
         // The weakest clue: a national number valid in one country only. A number that
         // is valid in one country may still be a typo for another's.
@@ -136,6 +140,17 @@ public struct Normalizer: Sendable {
         output.country = SourcedText(value: code, source: "")
         output.countryInferredFrom = clue
         output.apply("country-inferred")
+    }
+
+    /// The country of a locality: the gazetteer hook's answer when one is set, else
+    /// `LocalityCountries`' for the key of the record's locality, folded when it was read
+    /// rather than again each time phones or the country ask.
+    func localityLookup(_ context: Context) -> @Sendable (String, String?) -> String? {
+        if let lookup = options.localityCountry { return lookup }
+        guard let key = context.locality?.key else {
+            return { LocalityCountries.country(of: $0, postcode: $1) }
+        }
+        return { _, postcode in LocalityCountries.country(ofKey: key, postcode: postcode) }
     }
 
     static func isWrittenInternationally(_ written: String) -> Bool {
@@ -201,7 +216,7 @@ public struct Normalizer: Sendable {
             let parse = { AddressParser.parse(line: text, country: country, language: language) }
             line =
                 context.cache.map {
-                    $0.streetLine(text + "|" + (country ?? "") + "|" + (language ?? ""), parse)
+                    $0.streetLine(CacheKey(text, country, language), parse)
                 } ?? parse()
         } else if let (cellText, source) = cell {
             let split = AddressParser.split(oneCell: cellText, country: country)
@@ -259,6 +274,7 @@ public struct Normalizer: Sendable {
         if let (text, source) = localityText {
             let read = { LocalityReading(text) }
             let reading = context.cache.map { $0.locality(text, read) } ?? read()
+            context.locality = reading
             if let cedex = reading.cedex {
                 output.address.cedex = cedex
                 output.apply("cedex-extracted")
@@ -297,14 +313,12 @@ public struct Normalizer: Sendable {
         // The locality outranks a national number's shape: "081 …" in Namur is Belgian.
         if region == nil, let locality = output.locality?.value {
             let postcode = output.postcodeIsValid ? output.postcode?.value : nil
-            let lookup =
-                options.localityCountry ?? { LocalityCountries.country(of: $0, postcode: $1) }
-            region = lookup(locality, postcode)
+            region = localityLookup(context)(locality, postcode)
         }
         let cache = context.cache
         func parse(_ written: String, region: String?) -> PhoneNumber {
             let parse = { PhoneNumbers.parse(written, region: region) }
-            return cache.map { $0.phone((region ?? "") + "|" + written, parse) } ?? parse()
+            return cache.map { $0.phone(CacheKey(written, region), parse) } ?? parse()
         }
         for (cell, _) in cells {
             let numbers = PhoneNumbers.split(cell: cell)
@@ -359,7 +373,7 @@ public struct Normalizer: Sendable {
         let read = { NameReading(text, country: country, postcodeLanguage: postcodeLanguage) }
         let reading =
             context.cache.map {
-                $0.name(text + "|" + (country ?? "") + "|" + (postcodeLanguage ?? ""), read)
+                $0.name(CacheKey(text, country, postcodeLanguage), read)
             } ?? read()
         if let form = reading.extraction.form {
             output.apply("legal-form-extracted")
@@ -438,26 +452,26 @@ public struct Normalizer: Sendable {
             // Terms repeat far more than whole lists: each is mapped (and its language
             // read) once per cache.
             let cache = context.cache
-            let mapList = { () -> [(term: ProductTerm, languages: [String: Double])] in
+            let mapList = { () -> [(term: ProductTerm, languages: LanguageScores)] in
                 let texts =
                     values.count == 1
                     ? ProductVocabulary.terms(in: values[0])
                     : values.flatMap { ProductVocabulary.terms(in: $0) }
                 return texts.map { text in
-                    let map = { () -> (term: ProductTerm, languages: [String: Double]) in
+                    let map = { () -> (term: ProductTerm, languages: LanguageScores) in
                         (ProductVocabulary.map(term: text), LanguageDetector.scores(text))
                     }
-                    return cache.map { $0.productTerm(text, map) } ?? map()
+                    return cache.map { $0.productTerm(CacheKey(text), map) } ?? map()
                 }
             }
-            // A list's values joined by a character that cleaned text never holds.
-            let mapped =
-                cache.map { $0.productList(values.joined(separator: "\u{1}"), mapList) }
-                ?? mapList()
-            var languages: [String: Double] = [:]
+            // A list's values joined by a character that cleaned text never holds; most
+            // lists are one value, taken as it is.
+            let list = values.count == 1 ? values[0] : values.joined(separator: "\u{1}")
+            let mapped = cache.map { $0.productList(CacheKey(list), mapList) } ?? mapList()
+            var languages = LanguageScores()
             for (term, scores) in mapped {
                 output.products.append(term)
-                languages.merge(scores, uniquingKeysWith: +)
+                languages = languages + scores
             }
             output.language = LanguageDetector.best(languages)
             for term in output.products {
@@ -473,7 +487,8 @@ public struct Normalizer: Sendable {
 
         for (text, source) in cleanedValues(.labels, context, into: &output) {
             output.labelsSource.append(source)
-            let reading = OrganicLabels.read(text)
+            let read = { OrganicLabels.read(text) }
+            let reading = context.cache.map { $0.label(text, read) } ?? read()
             if let status = reading.status {
                 output.organic = output.organic ?? status
                 output.organicCertifier = output.organicCertifier ?? reading.certifier

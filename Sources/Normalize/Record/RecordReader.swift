@@ -14,9 +14,15 @@ import Glibc
 struct RecordReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// The canonical field values read so far, kept so that a source field holding the
-    /// same text shares their storage instead of allocating its own.
-    private var seen: [String] = []
+    /// The canonical field values read so far, in order; a source field holding the same
+    /// text as one of them shares its storage instead of allocating its own.
+    private var values: [(Field, [String])] = []
+
+    /// Whether a `fields` object already written as `JSONWriter` would write it is kept
+    /// as bytes (`rawSourceFields`) rather than read into the record.
+    private var keepsRawSourceFields = false
+    /// The bytes of the `fields` object kept, within the line.
+    private var rawSourceFields: Range<Int>?
 
     /// The record on the line, or nil when the line must go through the general parser.
     static func read(_ line: UnsafeBufferPointer<UInt8>) -> ProducerRecord? {
@@ -24,8 +30,23 @@ struct RecordReader {
         return reader.readRecord()
     }
 
+    /// The record on the line and, when its `fields` object is in the form that writing
+    /// its source fields back would give, that object's bytes within the line, the
+    /// record's `sourceFields` then left empty: a normaliser that only copies the source
+    /// fields to its output copies the bytes instead of reading and writing each field.
+    static func readKeepingSourceFields(_ line: UnsafeBufferPointer<UInt8>)
+        -> (record: ProducerRecord, sourceFields: Range<Int>?)?
+    {
+        var reader = RecordReader(bytes: line)
+        reader.keepsRawSourceFields = true
+        guard let record = reader.readRecord() else { return nil }
+        return (record, reader.rawSourceFields)
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        // Room for the fields a record usually holds, allocated once.
+        values.reserveCapacity(16)
     }
 
     /// A scalar as `JSONValue.scalarText` gives it; nil for null.
@@ -41,7 +62,6 @@ struct RecordReader {
         var file: String?
         var row: Int??
         var line: Int??
-        var values: [(Field, [String])] = []
         var sourceFields: [SourceField]?
         var warnings: [RecordWarning]?
 
@@ -55,6 +75,13 @@ struct RecordReader {
                 skipWhitespace()
                 switch key {
                 case .fields:
+                    if keepsRawSourceFields, sourceFields == nil,
+                        let raw = skipWrittenSourceFields()
+                    {
+                        rawSourceFields = raw
+                        sourceFields = []
+                        break
+                    }
                     guard let fields = readSourceFields() else { return nil }
                     if sourceFields == nil { sourceFields = fields }
                 case .warnings:
@@ -99,13 +126,21 @@ struct RecordReader {
         case other
     }
 
-    /// The top-level member names, as bytes, with what each names.
-    private static let keys: [(name: [UInt8], key: Key)] =
-        [
-            ("source", Key.source), ("file", .file), ("row", .row), ("line", .line),
-            ("fields", .fields), ("warnings", .warnings),
-        ].map { (Array($0.0.utf8), $0.1) }
-        + Field.allCases.map { (Array($0.rawValue.utf8), .field($0)) }
+    /// The top-level member names, as bytes, with what each names, by the length of the
+    /// name: a name is compared only with those of its length.
+    private static let keysByLength: [[(name: [UInt8], key: Key)]] = {
+        let keys =
+            [
+                ("source", Key.source), ("file", .file), ("row", .row), ("line", .line),
+                ("fields", .fields), ("warnings", .warnings),
+            ].map { (Array($0.0.utf8), $0.1) }
+            + Field.allCases.map { (Array($0.rawValue.utf8), .field($0)) }
+        var table = Array(
+            repeating: [(name: [UInt8], key: Key)](),
+            count: (keys.map(\.0.count).max() ?? 0) + 1)
+        for (name, key) in keys { table[name.count].append((name, key)) }
+        return table
+    }()
 
     /// A top-level member name, matched on its bytes without making a string of it.
     private mutating func readKey() -> Key? {
@@ -120,7 +155,8 @@ struct RecordReader {
         guard position < bytes.count else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
-        for (candidate, key) in Self.keys where candidate.count == name.count {
+        guard name.count < Self.keysByLength.count else { return .other }
+        for (candidate, key) in Self.keysByLength[name.count] {
             let equal = candidate.withUnsafeBufferPointer {
                 memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0
             }
@@ -134,12 +170,10 @@ struct RecordReader {
     private mutating func readFieldValue() -> [String]?? {
         if peek == UInt8(ascii: "[") {
             guard let items = readScalarArray() else { return nil }
-            seen.append(contentsOf: items)
             return .some(items)
         }
         guard let scalar = readScalar() else { return nil }
         guard case .text(let text) = scalar else { return .some(nil) }
-        seen.append(text)
         return .some([text])
     }
 
@@ -167,6 +201,60 @@ struct RecordReader {
             skipWhitespace()
         } while consume(UInt8(ascii: ","))
         return consume(UInt8(ascii: "}")) ? fields : nil
+    }
+
+    /// Skips a `fields` object exactly as `NormalizedRecord.writeJSON` writes source fields
+    /// (no white space; members whose value is null, a string, or an array of strings;
+    /// strings without escapes, in valid UTF-8) and gives its bytes; nil, without moving,
+    /// for any other object.
+    private mutating func skipWrittenSourceFields() -> Range<Int>? {
+        let start = position
+        var high = false
+        func string() -> Bool {
+            guard consume(UInt8(ascii: "\"")) else { return false }
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                if byte == UInt8(ascii: "\"") { return true }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return false }
+                if byte >= 0x80 { high = true }
+            }
+            return false
+        }
+        func members() -> Bool {
+            guard consume(UInt8(ascii: "{")) else { return false }
+            if consume(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard string(), consume(UInt8(ascii: ":")) else { return false }
+                if literal("null") { continue }
+                if consume(UInt8(ascii: "[")) {
+                    if consume(UInt8(ascii: "]")) { continue }
+                    repeat {
+                        guard string() else { return false }
+                    } while consume(UInt8(ascii: ","))
+                    guard consume(UInt8(ascii: "]")) else { return false }
+                } else {
+                    guard string() else { return false }
+                }
+            } while consume(UInt8(ascii: ","))
+            return consume(UInt8(ascii: "}"))
+        }
+        guard members(),
+            !high || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        else {
+            position = start
+            return nil
+        }
+        return start..<position
+    }
+
+    /// Whether decoding the bytes as UTF-8 gives them back unchanged (nothing repaired).
+    private func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        var text = String(decoding: slice, as: UTF8.self)
+        return text.withUTF8 { utf8 in
+            utf8.count == slice.count
+                && memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+        }
     }
 
     private mutating func readWarnings() -> [RecordWarning]? {
@@ -314,12 +402,14 @@ struct RecordReader {
     /// A canonical value already read whose bytes are `slice`: source fields mostly repeat
     /// them, and sharing spares an allocation each.
     private func sharedString(equalTo slice: UnsafeBufferPointer<UInt8>) -> String? {
-        for candidate in seen where candidate.utf8.count == slice.count {
-            var candidate = candidate
-            let equal = candidate.withUTF8 { utf8 in
-                memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+        for (_, strings) in values {
+            for candidate in strings where candidate.utf8.count == slice.count {
+                var candidate = candidate
+                let equal = candidate.withUTF8 { utf8 in
+                    memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0
+                }
+                if equal { return candidate }
             }
-            if equal { return candidate }
         }
         return nil
     }

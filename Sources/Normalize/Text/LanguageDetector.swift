@@ -40,13 +40,26 @@ public enum LanguageDetector {
         ],
     ]
 
-    /// Folded word to the languages it belongs to.
-    static let languagesByWord: [String: [String]] = {
-        var table: [String: [String]] = [:]
-        for (language, words) in lexicon {
-            for word in words { table[word, default: []].append(language) }
+    /// The languages scores are kept for, in the order of `LanguageScores.values`.
+    static let languages = ["fr", "nl", "de", "en"]
+
+    /// Folded word to what it adds to each language's score, one vector per language the
+    /// word is listed under (twice for a word listed twice): a word shared by several
+    /// languages ("de", "asperges") counts for each, less.
+    static let weightsByWord: [String: [SIMD4<Double>]] = {
+        var table: [String: [Int]] = [:]
+        for (index, language) in languages.enumerated() {
+            for word in lexicon[language] ?? [] {
+                table[word, default: []].append(index)
+            }
         }
-        return table
+        return table.mapValues { members in
+            members.map { index in
+                var weights = SIMD4<Double>()
+                weights[index] = 1 / Double(members.count)
+                return weights
+            }
+        }
     }()
 
     /// The language of the text (`fr`, `nl`, `de`, `en`), or nil when no language leads.
@@ -55,24 +68,22 @@ public enum LanguageDetector {
     }
 
     /// How much the text's words speak for each language; scores of several texts add up
-    /// (`merge`) before `best` picks the language.
-    public static func scores(_ text: String) -> [String: Double] {
-        var scores: [String: Double] = [:]
+    /// (`+`) before `best` picks the language.
+    public static func scores(_ text: String) -> LanguageScores {
+        var scores = LanguageScores()
         for word in MatchKeys.fold(text).spaceSeparatedWords {
-            guard let languages = languagesByWord[String(word)] else { continue }
-            // A word shared by several languages ("de", "asperges") counts for each, less.
-            for language in languages {
-                scores[language, default: 0] += 1 / Double(languages.count)
-            }
+            guard let weights = weightsByWord[word] else { continue }
+            for weight in weights { scores.values += weight }
         }
         return scores
     }
 
     /// The language that clearly leads, or nil.
-    public static func best(_ scores: [String: Double]) -> String? {
+    public static func best(_ scores: LanguageScores) -> String? {
         var best: (language: String, score: Double)?
         var second = 0.0
-        for (language, score) in scores {
+        for (index, language) in languages.enumerated() {
+            let score = scores.values[index]
             if let current = best,
                 score < current.score
                     || (score == current.score
@@ -86,5 +97,20 @@ public enum LanguageDetector {
         }
         guard let best, best.score >= 1, second < best.score else { return nil }
         return best.language
+    }
+}
+
+/// How much a text speaks for each language of `LanguageDetector.languages`: a fixed
+/// vector rather than a dictionary, since a record adds up the scores of every product
+/// term. A language no word spoke for scores 0, which `best` treats as silence.
+public struct LanguageScores: Sendable, Equatable {
+    var values = SIMD4<Double>()
+
+    public init() {}
+
+    public static func + (lhs: LanguageScores, rhs: LanguageScores) -> LanguageScores {
+        var sum = lhs
+        sum.values += rhs.values
+        return sum
     }
 }

@@ -1,3 +1,5 @@
+import GlaneurCore
+
 /// Cleans a partner's text before any other rule reads it: mojibake repaired, control
 /// characters and zero-width marks removed, odd spaces made plain, white space collapsed
 /// and trimmed, Unicode composed (NFC).
@@ -80,14 +82,53 @@ public enum TextCleaner {
     /// Plain ASCII, printable, no leading, trailing or double space.
     @inline(__always)
     static func isClean(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(isClean) ?? isCleanByByte(text.utf8)
+    }
+
+    /// `isClean` eight bytes at a time: every value of every record is tested, and most
+    /// pass. `isCleanByByte` is the reference the tests hold it to.
+    static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        if first == 0x20 || last == 0x20 { return false }
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // The high bit of the lowest byte when the byte before the word is a space.
+        var spaceBefore: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = ByteScan.word(bytes, at: index)
+            if ByteScan.hasHigh(word) || ByteScan.hasLess(word, than: 0x20)
+                || ByteScan.has(word, 0x7F)
+            {
+                return false
+            }
+            // The high bit of each byte that is a space (exact, unlike `hasZero`'s test).
+            let x = word ^ 0x2020_2020_2020_2020
+            let spaces = ~(((x & lows) &+ lows) | x) & ~lows
+            if spaces & ((spaces << 8) | spaceBefore) != 0 { return false }
+            spaceBefore = spaces >> 56
+            index += 8
+        }
+        var previousSpace = spaceBefore != 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x7F || byte < 0x20 { return false }
+            let space = byte == 0x20
+            if space && previousSpace { return false }
+            previousSpace = space
+            index += 1
+        }
+        return true
+    }
+
+    static func isCleanByByte<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         var previousSpace = true
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte >= 0x7F || byte < 0x20 { return false }
             let space = byte == 0x20
             if space && previousSpace { return false }
             previousSpace = space
         }
-        return !previousSpace || text.isEmpty
+        return !previousSpace || bytes.isEmpty
     }
 
     /// Text with accents that needs nothing: no control, odd space, double or edge space,
