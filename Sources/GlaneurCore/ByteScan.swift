@@ -50,4 +50,43 @@ public enum ByteScan {
         }
         return true
     }
+
+    // MARK: - JSON text
+
+    /// The index of the first byte from `start` on that is not JSON whitespace (space,
+    /// tab, line feed, carriage return), or `bytes.count`.
+    @inlinable @inline(__always)
+    public static func skippingJSONWhitespace(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int
+    ) -> Int {
+        var index = start
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return index
+            }
+        }
+        return index
+    }
+
+    /// The plain start of a JSON string's body: from `start` on, eight bytes at a time,
+    /// as long as a word holds no quote, backslash or control character. Returns where
+    /// the words stop, for the caller to go on byte by byte, and whether a byte above
+    /// 0x7F was passed.
+    @inlinable @inline(__always)
+    public static func plainJSONStringWords(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int
+    ) -> (end: Int, passedHigh: Bool) {
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
+        var index = start
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            let word = word(bytes, at: index)
+            if has(word, quote) || has(word, backslash) || hasLess(word, than: 0x20) { break }
+            high |= word
+            index += 8
+        }
+        return (index, hasHigh(high))
+    }
 }

@@ -173,17 +173,9 @@ public struct JSONParser {
 
         // Fast path: no escapes, the bytes are the string. Eight bytes at a time while no
         // quote, backslash or control character shows, then byte by byte.
-        var high: UInt8 = 0
-        while position + 8 <= bytes.count {
-            let word = ByteScan.word(bytes, at: position)
-            if ByteScan.has(word, quote) || ByteScan.has(word, backslash)
-                || ByteScan.hasLess(word, than: 0x20)
-            {
-                break
-            }
-            if ByteScan.hasHigh(word) { high = 0x80 }
-            position += 8
-        }
+        let words = ByteScan.plainJSONStringWords(bytes, from: position)
+        position = words.end
+        var high: UInt8 = words.passedHigh ? 0x80 : 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == quote {
@@ -295,12 +287,7 @@ public struct JSONParser {
     // MARK: - Lexing helpers
 
     private mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return
-            }
-        }
+        position = ByteScan.skippingJSONWhitespace(bytes, from: position)
     }
 
     private mutating func consume(_ byte: UInt8) -> Bool {

@@ -364,17 +364,9 @@ struct RecordReader {
         let start = position
         let quote = UInt8(ascii: "\"")
         let backslash = UInt8(ascii: "\\")
-        var high: UInt64 = 0
-        while position + 8 <= bytes.count {
-            let word = ByteScan.word(bytes, at: position)
-            if ByteScan.has(word, quote) || ByteScan.has(word, backslash)
-                || ByteScan.hasLess(word, than: 0x20)
-            {
-                break
-            }
-            high |= word
-            position += 8
-        }
+        let words = ByteScan.plainJSONStringWords(bytes, from: position)
+        position = words.end
+        var high: UInt64 = words.passedHigh ? 0x80 : 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == quote { break }
@@ -419,12 +411,7 @@ struct RecordReader {
     private var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     private mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x09, 0x0A, 0x0D: position += 1
-            default: return
-            }
-        }
+        position = ByteScan.skippingJSONWhitespace(bytes, from: position)
     }
 
     private mutating func consume(_ byte: UInt8) -> Bool {
