@@ -576,6 +576,7 @@ struct EntityIndexTables {
     /// first, and the statistics follow every row that comes or goes.
     func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
         var delta = StatisticsDelta()
+        var keys: [PendingKey] = []
         for record in changes.upserts {
             let existing = try records(
                 where: "source = ?1 AND source_key = ?2",
@@ -586,10 +587,11 @@ struct EntityIndexTables {
                 try remove(existing, delta: &delta)
             }
             // A replaced row keeps its id and the run that first indexed it.
-            try insert(
+            keys += try insert(
                 record, id: existing?.id, firstRun: existing?.firstRun ?? runID, runID: runID,
                 delta: &delta)
         }
+        try writeKeys(keys)
         for removal in changes.removals {
             guard
                 let existing = try records(
@@ -646,14 +648,16 @@ struct EntityIndexTables {
             "SELECT \(Self.selection) FROM index_history WHERE run_id = ?1 ORDER BY id",
             [.integer(runID)]
         ).map(Self.record)
+        var keys: [PendingKey] = []
         for record in previous {
             if let current = try records(where: "id = ?1", [.integer(record.id)]).first {
                 try remove(current, delta: &delta)
             }
-            try insert(
+            keys += try insert(
                 record, id: record.id, firstRun: record.firstRun, runID: record.lastRun,
                 delta: &delta)
         }
+        try writeKeys(keys)
         try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
         try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
         try connection.execute(
@@ -682,11 +686,12 @@ struct EntityIndexTables {
     }
 
     /// Inserts a row; `id` keeps a known row's id (nil: a new one), `runID` is the run
-    /// that writes it.
+    /// that writes it. Returns the row's blocking keys, for `writeKeys(_:)` to add with the
+    /// run's others.
     private func insert(
         _ record: IndexedRecord, id: Int64?, firstRun: Int64, runID: Int64,
         delta: inout StatisticsDelta
-    ) throws {
+    ) throws -> [PendingKey] {
         var arguments: [IndexArgument] = [
             id.map { .integer($0) } ?? .null, .text(record.source), .text(record.sourceKey),
             .text(record.contentHash), .text(record.entityUID), .text(record.form),
@@ -712,14 +717,23 @@ struct EntityIndexTables {
             VALUES (\(list)) RETURNING id
             """, values)
         let newID = inserted.first?.int64(0) ?? id ?? 0
-        for key in Set(record.keys) {
+        delta.add(record, sign: 1)
+        return Set(record.keys).map {
+            PendingKey(blockKey: $0, nameOrder: record.nameOrder, record: newID)
+        }
+    }
+
+    /// Adds blocking keys in the index's own order: the B-tree then grows at a few places
+    /// instead of taking each key on a random page, which at a first import of a large
+    /// list was most of the time spent writing the index.
+    private func writeKeys(_ keys: [PendingKey]) throws {
+        for key in keys.sorted() {
             try connection.execute(
                 """
                 INSERT INTO index_keys (block_key, name_order, record) VALUES (?1, ?2, ?3)
                 ON CONFLICT DO NOTHING
-                """, [.integer(key), .text(record.nameOrder), .integer(newID)])
+                """, [.integer(key.blockKey), .text(key.nameOrder), .integer(key.record)])
         }
-        delta.add(record, sign: 1)
     }
 
     /// Writes the changes to the counts, keeping each kind's total and sum of squares.
@@ -783,5 +797,19 @@ struct StatisticsDelta {
     static func kind(of value: String) -> String {
         guard let bar = value.firstIndex(of: "|") else { return "" }
         return String(value[...bar])
+    }
+}
+
+/// A blocking key of an indexed record, waiting to be written with the run's others;
+/// ordered as `index_keys`' primary key.
+private struct PendingKey: Comparable {
+    var blockKey: Int64
+    var nameOrder: String
+    var record: Int64
+
+    static func < (left: PendingKey, right: PendingKey) -> Bool {
+        (left.blockKey, left.nameOrder, left.record) < (
+            right.blockKey, right.nameOrder, right.record
+        )
     }
 }
