@@ -17,12 +17,8 @@ struct KillTests {
 
         // How long a whole load takes here, to spread the kills over it.
         let clock = ContinuousClock()
-        let duration = try clock.measure {
-            try SQLiteStore(path: folder.path("timing.gpkg")).load(run)
-        }
-        let microseconds =
-            Int(duration.components.seconds * 1_000_000)
-            + Int(duration.components.attoseconds / 1_000_000_000_000)
+        let microseconds = Self.microseconds(
+            of: try clock.measure { try SQLiteStore(path: folder.path("timing.gpkg")).load(run) })
 
         var generator = SystemRandomNumberGenerator()
         var killedMidway = 0
@@ -37,22 +33,11 @@ struct KillTests {
             // Every other attempt builds the indexes in bulk, dropping and recreating
             // their triggers inside the run's transaction.
             let threshold = attempt % 2 == 0 ? 1000 : Int.max
-            let child = fork()
-            if child == 0 {
-                // The child loads and leaves at once, running no test machinery.
-                var status: Int32 = 1
-                if let store = try? SQLiteStore(path: path) {
-                    store.bulkThreshold = threshold
-                    status = (try? store.load(run)) == nil ? 1 : 0
-                }
-                _exit(status)
+            let wasKilled = Self.loadKilled(after: delay) {
+                let store = try SQLiteStore(path: path)
+                store.bulkThreshold = threshold
+                try store.load(run)
             }
-            #expect(child > 0, "fork failed: errno \(errno)")
-            usleep(UInt32(delay))
-            kill(child, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
-            let wasKilled = (status & 0x7F) == SIGKILL
             if wasKilled { killedMidway += 1 }
 
             // The database is whole, and holds either the whole run or none of it.
@@ -99,10 +84,8 @@ struct KillTests {
         // How long a whole load takes here, measured in a schema of its own.
         let timing = try TestDatabase(.postgres)
         let clock = ContinuousClock()
-        let duration = try clock.measure { try PostgresStore(url: timing.location).load(run) }
-        let microseconds =
-            Int(duration.components.seconds * 1_000_000)
-            + Int(duration.components.attoseconds / 1_000_000_000_000)
+        let microseconds = Self.microseconds(
+            of: try clock.measure { try PostgresStore(url: timing.location).load(run) })
 
         let before = try Self.indexesAndConstraints(store)
         #expect(before.contains("entities_search"))
@@ -113,21 +96,12 @@ struct KillTests {
         for attempt in 0..<4 {
             let delay = Int.random(in: 0...(microseconds * 2 / 3), using: &generator)
             let threshold = attempt % 2 == 0 ? 1000 : Int.max
-            let child = fork()
-            if child == 0 {
-                var status: Int32 = 1
-                if let store = try? PostgresStore(url: location) {
-                    store.bulkThreshold = threshold
-                    status = (try? store.load(run)) == nil ? 1 : 0
-                }
-                _exit(status)
+            let wasKilled = Self.loadKilled(after: delay) {
+                let store = try PostgresStore(url: location)
+                store.bulkThreshold = threshold
+                try store.load(run)
             }
-            #expect(child > 0, "fork failed: errno \(errno)")
-            usleep(UInt32(delay))
-            kill(child, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
-            if (status & 0x7F) == SIGKILL { killedMidway += 1 }
+            if wasKilled { killedMidway += 1 }
 
             // Whatever the server still has to roll back, a new load waits for it (the
             // write lock goes with the dead client's transaction), then sees either the
@@ -162,5 +136,26 @@ struct KillTests {
             WHERE conrelid IN ('entities'::regclass, 'records'::regclass)
             """)
         return Set((0..<result.count).compactMap { result.text($0, 0) })
+    }
+
+    static func microseconds(of duration: Duration) -> Int {
+        Int(duration.components.seconds * 1_000_000)
+            + Int(duration.components.attoseconds / 1_000_000_000_000)
+    }
+
+    /// Runs `load` in a child process and kills it after `delay` microseconds; true when
+    /// the kill, not the end of the load, ended the child.
+    static func loadKilled(after delay: Int, _ load: () throws -> Void) -> Bool {
+        let child = fork()
+        if child == 0 {
+            // The child loads and leaves at once, running no test machinery.
+            _exit((try? load()) == nil ? 1 : 0)
+        }
+        #expect(child > 0, "fork failed: errno \(errno)")
+        usleep(UInt32(delay))
+        kill(child, SIGKILL)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        return (status & 0x7F) == SIGKILL
     }
 }

@@ -58,24 +58,6 @@ struct SQLiteStoreTests {
         #expect(try extent() == narrow)
     }
 
-    @Test func searchFollowsUpdatesAndReverts() throws {
-        let folder = try TemporaryFolder()
-        let store = try SQLiteStore(path: folder.path("map.gpkg"))
-        var builder = RunBuilder(count: 2)
-        try store.load(builder.build())
-        builder.rows[0].name = "Chèvrerie du Moulin"
-        let update = try store.load(builder.build())
-        #expect(try store.search("chevrerie").map(\.uid) == ["partner:e-0"])
-        #expect(try store.search("ferme 0").isEmpty)
-        try store.revert(runID: update.runID ?? 0)
-        #expect(try store.search("chevrerie").isEmpty)
-        #expect(try store.search("ferme 0").map(\.uid) == ["partner:e-0"])
-        let check = try store.database.firstRow(
-            "INSERT INTO entities_fts(entities_fts, rank) VALUES ('integrity-check', 1)"
-        ) { _ in 0 }
-        #expect(check == nil)
-    }
-
     @Test func migrationsRunOnceAndRefuseANewerSchema() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("map.gpkg")

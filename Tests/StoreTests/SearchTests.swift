@@ -92,6 +92,13 @@ struct SearchTests {
         try store.revert(runID: update.runID ?? 0)
         #expect(try store.search("chevrerie").isEmpty)
         #expect(try store.search("ferme 0").map(\.uid) == ["partner:e-0"])
+        // SQLite's external-content FTS5 index must still agree with the entities.
+        if let sqlite = store as? SQLiteStore {
+            let check = try sqlite.database.firstRow(
+                "INSERT INTO entities_fts(entities_fts, rank) VALUES ('integrity-check', 1)"
+            ) { _ in 0 }
+            #expect(check == nil)
+        }
     }
 
     @Test(.enabled(if: Backend.tested.contains(.postgres)))
