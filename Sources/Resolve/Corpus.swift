@@ -44,14 +44,6 @@ public final class Corpus: Sendable {
     let nameKeys: [String]
     /// Each record's folded street, as bytes.
     let streets: [[UInt8]?]
-    /// How many records carry each phone, e-mail and whole name, for term-frequency
-    /// adjustments: sharing a phone that twenty records carry says less.
-    let valueCounts: [String: Int]
-    /// The chance that two records sharing a kind of value (`p|`, `e|`, `n|`) share it by
-    /// picking two at random: the sum of the squared shares of its values.
-    let typicalShare: [String: Double]
-    /// How many values of each kind the records carry.
-    let totalValues: [String: Int]
 
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
@@ -138,7 +130,10 @@ public final class Corpus: Sendable {
         points = records.map(\.point)
         nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
         streets = records.map { $0.street.map { Array($0.utf8) } }
-        valueCounts = counts
+        // Term frequencies: how many records carry each phone, e-mail and whole name
+        // (sharing a phone that twenty records carry says less), how many values of each
+        // kind there are, and the chance that two records sharing a kind of value share
+        // it by picking two at random: the sum of the squared shares of its values.
         var totals: [String: Double] = [:]
         var squares: [String: Double] = [:]
         if let statistics {
@@ -156,8 +151,6 @@ public final class Corpus: Sendable {
                 (kind, squares[kind, default: 0] / (total * total))
             })
         let totalValues = totals.mapValues { Int($0) }
-        typicalShare = typical
-        self.totalValues = totalValues
         func adjustments(_ values: [[String]], kind: String) -> [[Double]] {
             values.map { list in
                 list.map {
