@@ -23,16 +23,20 @@ struct KnownEntity {
     var status: String
 }
 
-/// A record ready to write: its key and digest computed once.
+/// A record ready to write: its key and digest computed once. A plan names the run's
+/// rows by their place in it rather than copying them: a million copied records would
+/// be some 400 MB of fresh memory to fill before the first write.
 struct PlannedRecord {
-    var input: RecordInput
+    /// The record's index in `RunInput.records`.
+    var index: Int
     var key: String
     var contentHash: String
 }
 
 /// An entity ready to write.
 struct PlannedEntity {
-    var input: EntityInput
+    /// The entity's index in `RunInput.entities`.
+    var index: Int
     var contentHash: String
 }
 
@@ -109,7 +113,7 @@ enum LoadPlanner {
         let known = try reader.entities(uids: Array(entityUIDs) + mergedAway)
         for index in firstGiven {
             let entity = run.entities[index]
-            let planned = PlannedEntity(input: entity, contentHash: digests.entities[index])
+            let planned = PlannedEntity(index: index, contentHash: digests.entities[index])
             if let known = known[entity.uid] {
                 plan.knownEntities[entity.uid] = known
                 let changed = known.contentHash != planned.contentHash || known.status != "active"
@@ -127,8 +131,12 @@ enum LoadPlanner {
         let sources = Set(run.records.map(\.provenance.source)).union(run.inputs.map(\.source))
         var knownRecords: [String: [String: KnownRecord]] = [:]
         for source in sources { knownRecords[source] = try reader.records(ofSource: source) }
-        var seenKeys: [String: Set<String>] = [:]
-        var entitiesStarted = Set<String>()
+        // Sets sized up front: grown a key at a time, a million keys are rehashed into
+        // ever larger tables some twenty times.
+        var recordsPerSource: [String: Int] = [:]
+        for record in run.records { recordsPerSource[record.provenance.source, default: 0] += 1 }
+        var seenKeys = recordsPerSource.mapValues { Set<String>(minimumCapacity: $0) }
+        var entitiesStarted = Set<String>(minimumCapacity: plan.newEntities.count)
         for (index, record) in run.records.enumerated() {
             let hash = digests.records[index]
             var key = key(of: record, contentHash: hash)
@@ -148,7 +156,7 @@ enum LoadPlanner {
                     "\(record.provenance.file) row \(record.provenance.row): source key "
                         + "'\(key)' appears twice in source '\(source)'; keys must be unique")
             }
-            let planned = PlannedRecord(input: record, key: key, contentHash: hash)
+            let planned = PlannedRecord(index: index, key: key, contentHash: hash)
             // Only the sampled rows need their label; the others never build it.
             func label() -> String { "\(source)/\(key): \(record.fields.name)" }
             if let existing = knownRecords[source]?[key] {

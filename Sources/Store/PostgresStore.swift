@@ -40,7 +40,12 @@ public final class PostgresStore: MapStore {
 
     private static let migrations: [(version: Int, name: String, sql: String)] = [
         (1, "map model", schema), (2, "entity index", EntityIndexSchema.postgres),
+        (3, "status index for the rare statuses", "DROP INDEX entities_status; \(statusIndex)"),
     ]
+
+    /// Only the entities that are not active, as in SQLite (`SQLiteSchema.rareStatusIndex`).
+    static let statusIndex =
+        "CREATE INDEX entities_status ON entities (status) WHERE status <> 'active';"
 
     private static let schema = """
         CREATE EXTENSION IF NOT EXISTS postgis;
@@ -316,7 +321,7 @@ public final class PostgresStore: MapStore {
         let entityList = Self.entityColumns.joined(separator: ", ")
         var fids = plan.knownEntities.mapValues(\.fid)
         fids.reserveCapacity(plan.knownEntities.count + plan.newEntities.count)
-        let firstNewFID = try reserveFIDs(plan.newEntities.count)
+        let firstNewFID = try reserveKeys(plan.newEntities.count, of: "entities", "fid")
         // A load that more than doubles the table builds its indexes afresh after the
         // COPY, which is several times cheaper than growing them row by row; they are
         // back before the commit. Smaller loads keep it, so readers are never locked out
@@ -338,16 +343,17 @@ public final class PostgresStore: MapStore {
         ) { rows in
             for (offset, entity) in plan.newEntities.enumerated() {
                 let fid = firstNewFID + Int64(offset)
+                let input = run.entities[entity.index]
                 rows.startRow()
                 rows.bigint(fid)
-                Self.golden(entity, into: rows)
+                Self.golden(input, into: rows)
                 rows.text(now)
                 rows.text(now)
                 rows.bigint(runID)
                 rows.bigint(runID)
                 rows.text(entity.contentHash)
                 try rows.endRow()
-                fids[entity.input.uid] = fid
+                fids[input.uid] = fid
             }
         }
         if rebuildsIndex {
@@ -355,7 +361,7 @@ public final class PostgresStore: MapStore {
             try rebuildIndexes(
                 """
                 CREATE INDEX entities_geom ON entities USING gist (geom);
-                CREATE INDEX entities_status ON entities (status);
+                \(Self.statusIndex)
                 \(Self.searchIndex);
                 ALTER TABLE entities ADD CONSTRAINT entities_uid_key UNIQUE (uid);
                 """)
@@ -372,7 +378,7 @@ public final class PostgresStore: MapStore {
                 for (fid, entity) in plan.changedEntities {
                     rows.startRow()
                     rows.bigint(fid)
-                    Self.golden(entity, into: rows)
+                    Self.golden(run.entities[entity.index], into: rows)
                     rows.text(now)  // first_seen: not copied back
                     rows.text(now)
                     rows.bigint(runID)  // first_run: not copied back
@@ -406,11 +412,14 @@ public final class PostgresStore: MapStore {
                 ALTER TABLE records DROP CONSTRAINT records_entity_fid_fkey;
                 """)
         }
-        try connection.copyBinary("COPY records (\(recordList)) FROM STDIN (FORMAT binary)") {
-            rows in
-            for record in plan.newRecords {
+        let firstNewID = try reserveKeys(plan.newRecords.count, of: "records", "id")
+        try connection.copyBinary(
+            "COPY records (id, \(recordList)) FROM STDIN (FORMAT binary)"
+        ) { rows in
+            for (offset, record) in plan.newRecords.enumerated() {
                 rows.startRow()
-                try Self.record(record, fids: fids, into: rows)
+                rows.bigint(firstNewID + Int64(offset))
+                try Self.record(record, run.records[record.index], fids: fids, into: rows)
                 rows.bigint(runID)
                 rows.bigint(runID)
                 try rows.endRow()
@@ -438,7 +447,7 @@ public final class PostgresStore: MapStore {
                 for (id, record) in plan.changedRecords {
                     rows.startRow()
                     rows.bigint(id)
-                    try Self.record(record, fids: fids, into: rows)
+                    try Self.record(record, run.records[record.index], fids: fids, into: rows)
                     rows.bigint(runID)  // first_run: not copied back
                     rows.bigint(runID)
                     try rows.endRow()
@@ -573,19 +582,18 @@ public final class PostgresStore: MapStore {
             """, [runID] + (extra.map { [$0] } ?? []))
     }
 
-    /// Takes `count` consecutive fids from the entities' sequence and returns the first.
+    /// Takes `count` consecutive keys from the sequence of `table.column` and returns
+    /// the first: one statement instead of a `nextval` per row of the COPY.
     ///
-    /// `nextval` and `setval` are two steps: a connection inserting into `entities` outside
-    /// Glaneur in between could take a fid of the block, and the COPY would then fail on
+    /// `nextval` and `setval` are two steps: a connection inserting into the table outside
+    /// Glaneur in between could take a key of the block, and the COPY would then fail on
     /// the primary key, writing nothing. Glaneur's own writers cannot, since they hold
     /// the write lock. Like any sequence, the block is not given back by a rollback.
-    private func reserveFIDs(_ count: Int) throws -> Int64 {
+    private func reserveKeys(_ count: Int, of table: String, _ column: String) throws -> Int64 {
         guard count > 0 else { return 0 }
+        let sequence = "pg_get_serial_sequence('\(table)', '\(column)')"
         let last = try connection.query(
-            """
-            SELECT setval(pg_get_serial_sequence('entities', 'fid'),
-                nextval(pg_get_serial_sequence('entities', 'fid')) + $1 - 1)
-            """, [String(count)]
+            "SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1)", [String(count)]
         ).int64(0, 0)
         return last - Int64(count) + 1
     }
@@ -598,15 +606,15 @@ public final class PostgresStore: MapStore {
     }
 
     /// Writes `geom` to `merged_into`, as `SQLiteSchema.entityColumns` orders them.
-    private static func golden(_ entity: PlannedEntity, into rows: BinaryCopyRows) {
-        let fields = entity.input.fields
-        let location = entity.input.location
+    private static func golden(_ entity: EntityInput, into rows: BinaryCopyRows) {
+        let fields = entity.fields
+        let location = entity.location
         if let location {
             rows.point(longitude: location.longitude, latitude: location.latitude)
         } else {
             rows.null()
         }
-        rows.text(entity.input.uid)
+        rows.text(entity.uid)
         rows.text(fields.name)
         rows.text(fields.legalForm)
         rows.text(fields.kind)
@@ -634,12 +642,12 @@ public final class PostgresStore: MapStore {
 
     /// Writes `entity_fid` to `status`, as `SQLiteSchema.recordColumns` orders them.
     private static func record(
-        _ record: PlannedRecord, fids: [String: Int64], into rows: BinaryCopyRows
+        _ record: PlannedRecord, _ input: RecordInput, fids: [String: Int64],
+        into rows: BinaryCopyRows
     ) throws {
-        guard let fid = fids[record.input.entityUID] else {
-            throw StoreError("entity '\(record.input.entityUID)' is neither new nor known")
+        guard let fid = fids[input.entityUID] else {
+            throw StoreError("entity '\(input.entityUID)' is neither new nor known")
         }
-        let input = record.input
         rows.bigint(fid)
         rows.text(input.provenance.source)
         rows.text(record.key)

@@ -51,7 +51,8 @@ struct Writer {
             """)
         var json = JSONWriter(reservingCapacity: 4096)
         for entity in plan.newEntities {
-            try bindGolden(entity, to: insertEntity, json: &json)
+            let input = run.entities[entity.index]
+            try bindGolden(input, to: insertEntity, json: &json)
             try insertEntity.bind(now, at: 26)
             try insertEntity.bind(now, at: 27)
             try insertEntity.bind(runID, at: 28)
@@ -59,7 +60,7 @@ struct Writer {
             try insertEntity.bind(entity.contentHash, at: 30)
             try insertEntity.step()
             insertEntity.reset()
-            fids[entity.input.uid] = database.lastInsertRowID
+            fids[input.uid] = database.lastInsertRowID
         }
         if isBulk {
             // AUTOINCREMENT fids only grow: the new entities are those from firstNewFID.
@@ -81,7 +82,7 @@ struct Writer {
             """)
         for (fid, entity) in plan.changedEntities {
             try snapshotEntity(fid, runID: runID)
-            try bindGolden(entity, to: updateEntity, json: &json)
+            try bindGolden(run.entities[entity.index], to: updateEntity, json: &json)
             try updateEntity.bind(now, at: 26)
             try updateEntity.bind(runID, at: 27)
             try updateEntity.bind(entity.contentHash, at: 28)
@@ -97,8 +98,10 @@ struct Writer {
             VALUES (\(placeholders(SQLiteSchema.recordColumns.count)))
             """)
         for record in plan.newRecords {
+            let input = run.records[record.index]
             try bindRecord(
-                record, entityFID: fid(record, in: fids), to: insertRecord, json: &json)
+                record, input, entityFID: fid(of: input, in: fids), to: insertRecord,
+                json: &json)
             try insertRecord.bind(runID, at: 14)
             try insertRecord.bind(runID, at: 15)
             try insertRecord.step()
@@ -112,8 +115,10 @@ struct Writer {
             """)
         for (id, record) in plan.changedRecords {
             try snapshotRecord(id, runID: runID)
+            let input = run.records[record.index]
             try bindRecord(
-                record, entityFID: fid(record, in: fids), to: updateRecord, json: &json)
+                record, input, entityFID: fid(of: input, in: fids), to: updateRecord,
+                json: &json)
             try updateRecord.bind(runID, at: 14)
             try updateRecord.bind(id, at: 15)
             try updateRecord.step()
@@ -205,7 +210,7 @@ struct Writer {
             counts.unchanged, counts.rejected, counts.inactivated, counts.entitiesCreated,
             counts.entitiesUpdated, runID)
         let written = plan.newEntities + plan.changedEntities.map(\.entity)
-        try widenExtent(to: written.compactMap(\.input.location))
+        try widenExtent(to: written.compactMap { run.entities[$0.index].location })
         return runID
     }
 
@@ -244,9 +249,9 @@ struct Writer {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    private func fid(_ record: PlannedRecord, in fids: [String: Int64]) throws -> Int64 {
-        guard let fid = fids[record.input.entityUID] else {
-            throw StoreError("entity '\(record.input.entityUID)' is neither new nor known")
+    private func fid(of record: RecordInput, in fids: [String: Int64]) throws -> Int64 {
+        guard let fid = fids[record.entityUID] else {
+            throw StoreError("entity '\(record.entityUID)' is neither new nor known")
         }
         return fid
     }
@@ -254,15 +259,15 @@ struct Writer {
     /// Binds parameters 1 to 25: `geom` to `merged_into`, as `SQLiteSchema.entityColumns`
     /// orders them; the entity becomes active.
     private func bindGolden(
-        _ entity: PlannedEntity, to statement: Statement, json: inout JSONWriter
+        _ entity: EntityInput, to statement: Statement, json: inout JSONWriter
     ) throws {
-        let fields = entity.input.fields
-        let location = entity.input.location
+        let fields = entity.fields
+        let location = entity.location
         try statement.bind(
             location.map {
                 GeoPackageGeometry.point(longitude: $0.longitude, latitude: $0.latitude)
             }, at: 1)
-        try statement.bind(entity.input.uid, at: 2)
+        try statement.bind(entity.uid, at: 2)
         try statement.bind(fields.name, at: 3)
         try statement.bind(fields.legalForm, at: 4)
         try statement.bind(fields.kind, at: 5)
@@ -291,10 +296,9 @@ struct Writer {
     /// Binds parameters 1 to 13: `entity_fid` to `status`, as `SQLiteSchema.recordColumns`
     /// orders them; the record becomes active.
     private func bindRecord(
-        _ record: PlannedRecord, entityFID: Int64, to statement: Statement,
-        json: inout JSONWriter
+        _ record: PlannedRecord, _ input: RecordInput, entityFID: Int64,
+        to statement: Statement, json: inout JSONWriter
     ) throws {
-        let input = record.input
         try statement.bind(entityFID, at: 1)
         try statement.bind(input.provenance.source, at: 2)
         try statement.bind(record.key, at: 3)

@@ -67,7 +67,7 @@ struct SQLiteStoreTests {
         let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
             $0.int(0)
         }
-        #expect(versions == [1, 2])
+        #expect(versions == [1, 2, 3])
         #expect(try entities(of: reopened).count == 2)
 
         try reopened.database.execute(
@@ -103,13 +103,36 @@ struct SQLiteStoreTests {
         let versions = try reopened.database.rows("SELECT version FROM glaneur_migrations") {
             $0.int(0)
         }
-        #expect(versions == [1, 2])
+        #expect(versions == [1, 2, 3])
         #expect(try entities(of: reopened).count == 2)
         #expect(try reopened.storedModel() == nil)
         let decision = ReviewDecision(
             first: "a/1", second: "b/2", isMatch: false, reviewer: "test")
         #expect(try reopened.importReviewDecisions([decision]) == 1)
         #expect(try reopened.reviewDecisions() == [decision])
+    }
+
+    @Test func aMapOfSchemaVersion2GetsAStatusIndexOfTheRareStatusesOnly() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("map.gpkg")
+        try SQLiteStore(path: path).load(RunBuilder(count: 2).build())
+        let old = try SQLiteStore(path: path)
+        try old.database.execute(
+            """
+            DROP INDEX entities_status;
+            CREATE INDEX entities_status ON entities(status);
+            DELETE FROM glaneur_migrations WHERE version = 3;
+            """)
+
+        let reopened = try SQLiteStore(path: path)
+        let definition = try reopened.database.firstRow(
+            "SELECT sql FROM sqlite_master WHERE name = 'entities_status'"
+        ) { $0.text(0) }
+        #expect(definition?.hasSuffix("WHERE status <> 'active'") == true)
+        let plan = try reopened.database.rows(
+            "EXPLAIN QUERY PLAN SELECT fid FROM entities WHERE status = 'merged'"
+        ) { $0.text(3) }
+        #expect(plan.contains { $0.contains("USING INDEX entities_status") })
     }
 
     @Test func aMissingDatabaseIsAnErrorWhenNotCreating() throws {
