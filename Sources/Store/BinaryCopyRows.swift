@@ -139,6 +139,25 @@ final class BinaryCopyRows {
         count += 25
     }
 
+    /// A `tsvector` in its binary form: the number of words, then each word as UTF-8
+    /// ending in a zero byte, its number of positions and the positions (weight D, the
+    /// default, is zero in the two high bits). The words must be distinct and sorted.
+    func tsvector(_ lexemes: [SearchWords.Lexeme]) {
+        var length = 4
+        for lexeme in lexemes {
+            length += lexeme.word.utf8.count + 3 + 2 * lexeme.positions.count
+        }
+        field(length: length)
+        append(Int32(lexemes.count))
+        for lexeme in lexemes {
+            var word = lexeme.word
+            word.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+            append(UInt8(0))
+            append(UInt16(lexeme.positions.count))
+            for position in lexeme.positions { append(position) }
+        }
+    }
+
     // MARK: - Bytes
 
     private func field(length: Int) {

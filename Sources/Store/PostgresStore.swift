@@ -30,17 +30,18 @@ public final class PostgresStore: MapStore {
         connection = try PostgresConnection(url: url)
         try connection.execute("SET lock_timeout = '\(lockTimeout)s'")
         try migrate()
-        try prepareSearch()
     }
 
     // MARK: - Schema
 
-    static let entityColumns = SQLiteSchema.entityColumns
+    /// SQLite's entity columns, then the words full-text search matches.
+    static let entityColumns = SQLiteSchema.entityColumns + ["search"]
     static let recordColumns = SQLiteSchema.recordColumns
 
     private static let migrations: [(version: Int, name: String, sql: String)] = [
         (1, "map model", schema), (2, "entity index", EntityIndexSchema.postgres),
         (3, "status index for the rare statuses", "DROP INDEX entities_status; \(statusIndex)"),
+        (4, "search words written by the load", searchColumn),
     ]
 
     /// Only the entities that are not active, as in SQLite (`SQLiteSchema.rareStatusIndex`).
@@ -126,8 +127,14 @@ public final class PostgresStore: MapStore {
         // An up-to-date database needs no lock: opening it must not wait for an import.
         let exists = try connection.query("SELECT to_regclass('glaneur_migrations') IS NOT NULL")
         if exists.text(0, 0) == "t" {
-            let current = try connection.query("SELECT max(version) FROM glaneur_migrations")
-            if current.int(0, 0) == Self.migrations.last?.version { return }
+            // Every version must be there, not only the latest, as in SQLite.
+            let current = try connection.query(
+                "SELECT count(*), max(version) FROM glaneur_migrations")
+            if current.int(0, 0) == Self.migrations.count,
+                current.int(0, 1) == Self.migrations.last?.version
+            {
+                return
+            }
         }
         try connection.transaction {
             // One migrator at a time, whoever opens the database first.
@@ -141,6 +148,11 @@ public final class PostgresStore: MapStore {
             let versions = Set((0..<applied.count).map { applied.int($0, 0) })
             for migration in Self.migrations where !versions.contains(migration.version) {
                 try connection.execute(migration.sql)
+                if migration.version == 4 {
+                    try fillSearchWords(of: "entities", keys: ["fid"])
+                    try fillSearchWords(of: "entity_history", keys: ["run_id", "fid"])
+                    try connection.execute(Self.searchIndex)
+                }
                 try connection.query(
                     "INSERT INTO glaneur_migrations VALUES ($1, $2, $3)",
                     [String(migration.version), migration.name, Timestamp.now()])
@@ -157,62 +169,60 @@ public final class PostgresStore: MapStore {
 
     // MARK: - Full-text search
 
-    /// The text search configuration of names and localities: PostgreSQL's `simple`
-    /// configuration (lower case, no stemming, no stop words) with `unaccent` in front,
-    /// so that "Élevage" and "elevage" are one word, in French as in Dutch.
-    static let searchConfiguration = "glaneur_search"
-
-    /// What the full-text index covers. Searches spell it the same way: PostgreSQL uses
-    /// an expression index only for a query that repeats its expression.
-    static func searchDocument(prefix: String = "") -> String {
+    /// The words of each entity's name and locality (`SearchWords`), under a GIN index.
+    /// Maps written before the column had an index over the server's own parsing of the
+    /// same text, which goes; their rows get their words when the migration runs.
+    private static let searchColumn = """
+        DROP INDEX IF EXISTS entities_search;
+        ALTER TABLE entities ADD COLUMN search tsvector;
+        ALTER TABLE entity_history ADD COLUMN search tsvector;
         """
-        to_tsvector('\(searchConfiguration)'::regconfig, \
-        coalesce(\(prefix)name, '') || ' ' || coalesce(\(prefix)locality, ''))
-        """
-    }
 
-    static let searchIndex =
-        "CREATE INDEX entities_search ON entities USING gin ((\(searchDocument())))"
+    static let searchIndex = "CREATE INDEX entities_search ON entities USING gin (search)"
 
-    /// Creates the full-text index and its configuration where they are missing: in the
-    /// map's schema, with the `unaccent` extension installed beside PostGIS. They are
-    /// not a numbered migration, so that adding them changes no schema version; every
-    /// step checks first, so opening a map twice, or two at once, is harmless.
-    private func prepareSearch() throws {
-        let ready = try connection.query("SELECT to_regclass('entities_search') IS NOT NULL")
-        if ready.text(0, 0) == "t" { return }
-        try connection.transaction {
-            try connection.query("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
-            try connection.execute(
-                """
-                DO $$
-                DECLARE
-                    extensions text := (SELECT extnamespace::regnamespace::text
-                        FROM pg_extension WHERE extname = 'postgis');
-                BEGIN
-                    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
-                        EXECUTE format('CREATE EXTENSION unaccent SCHEMA %s', extensions);
-                    END IF;
-                    IF NOT EXISTS (SELECT 1 FROM pg_ts_config
-                        WHERE cfgname = '\(Self.searchConfiguration)'
-                        AND cfgnamespace = current_schema()::regnamespace)
-                    THEN
-                        CREATE TEXT SEARCH CONFIGURATION \(Self.searchConfiguration)
-                            (COPY = simple);
-                        EXECUTE format(
-                            'ALTER TEXT SEARCH CONFIGURATION \(Self.searchConfiguration) '
-                            'ALTER MAPPING FOR hword, hword_part, word WITH %s.unaccent, simple',
-                            (SELECT extnamespace::regnamespace::text FROM pg_extension
-                                WHERE extname = 'unaccent'));
-                    END IF;
-                END $$;
-                """)
-            if try connection.query("SELECT to_regclass('entities_search') IS NULL").text(0, 0)
-                == "t"
-            {
-                try connection.execute(Self.searchIndex)
+    /// Writes the search words of the rows of `table` (`entities` or `entity_history`)
+    /// that have none, through a staging table and one update.
+    private func fillSearchWords(of table: String, keys: [String]) throws {
+        let keyList = keys.joined(separator: ", ")
+        try connection.execute(
+            """
+            CREATE TEMP TABLE stage_search ON COMMIT DROP AS
+                SELECT \(keyList), search FROM \(table) WITH NO DATA
+            """)
+        var rows: [(keys: [Int64], lexemes: [SearchWords.Lexeme])] = []
+        func flush() throws {
+            try connection.copyBinary(
+                "COPY stage_search (\(keyList), search) FROM STDIN (FORMAT binary)"
+            ) { copy in
+                for row in rows {
+                    copy.startRow()
+                    for key in row.keys { copy.bigint(key) }
+                    copy.tsvector(row.lexemes)
+                    try copy.endRow()
+                }
             }
+            rows.removeAll(keepingCapacity: true)
         }
+        try connection.forEachRow(
+            "SELECT \(keyList), name, locality FROM \(table) WHERE search IS NULL",
+            batchSize: fetchSize
+        ) { result, row in
+            let name = result.text(row, keys.count) ?? ""
+            let locality = result.text(row, keys.count + 1)
+            rows.append(
+                (
+                    keys.indices.map { result.int64(row, $0) },
+                    SearchWords.lexemes(name: name, locality: locality)
+                ))
+            if rows.count >= fetchSize { try flush() }
+        }
+        try flush()
+        let matches = keys.map { "t.\($0) = s.\($0)" }.joined(separator: " AND ")
+        try connection.execute(
+            """
+            UPDATE \(table) t SET search = s.search FROM stage_search s WHERE \(matches);
+            DROP TABLE stage_search;
+            """)
     }
 
     // MARK: - Loading
@@ -352,6 +362,8 @@ public final class PostgresStore: MapStore {
                 rows.bigint(runID)
                 rows.bigint(runID)
                 rows.text(entity.contentHash)
+                rows.tsvector(
+                    SearchWords.lexemes(name: input.fields.name, locality: input.fields.locality))
                 try rows.endRow()
                 fids[input.uid] = fid
             }
@@ -376,14 +388,18 @@ public final class PostgresStore: MapStore {
                 "COPY stage_entities (fid, \(entityList)) FROM STDIN (FORMAT binary)"
             ) { rows in
                 for (fid, entity) in plan.changedEntities {
+                    let input = run.entities[entity.index]
                     rows.startRow()
                     rows.bigint(fid)
-                    Self.golden(run.entities[entity.index], into: rows)
+                    Self.golden(input, into: rows)
                     rows.text(now)  // first_seen: not copied back
                     rows.text(now)
                     rows.bigint(runID)  // first_run: not copied back
                     rows.bigint(runID)
                     rows.text(entity.contentHash)
+                    rows.tsvector(
+                        SearchWords.lexemes(
+                            name: input.fields.name, locality: input.fields.locality))
                     try rows.endRow()
                 }
             }
@@ -829,16 +845,15 @@ public final class PostgresStore: MapStore {
     /// names are French and Dutch alike, and a stemmer for one language would mangle
     /// the other's words.
     public func search(_ text: String, limit: Int) throws -> [StoredEntity] {
-        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return [] }
-        // plainto_tsquery reads the text as words only, never as query syntax.
+        guard let query = SearchWords.query(text) else { return [] }
         let result = try connection.query(
             """
             SELECT \(SQLiteStore.entitySelection(prefix: "e.")) FROM entities e,
-                plainto_tsquery('\(Self.searchConfiguration)', $1) query
-            WHERE \(Self.searchDocument(prefix: "e.")) @@ query
-            ORDER BY ts_rank(\(Self.searchDocument(prefix: "e.")), query) DESC, e.fid
+                CAST($1 AS tsquery) query
+            WHERE e.search @@ query
+            ORDER BY ts_rank(e.search, query) DESC, e.fid
             LIMIT $2
-            """, [text, String(limit)])
+            """, [query, String(limit)])
         return (0..<result.count).map { Self.entity(result, $0) }
     }
 

@@ -31,7 +31,10 @@ enum SQLiteSchema {
 
     /// Nearly every entity is active, and a query for active ones reads the whole table
     /// anyway: the status index covers only the others (inactive, merged), which it finds
-    /// at once, and costs nothing to a load of new, active entities.
+    /// at once, and costs nothing to a load of new, active entities. SQLite uses a partial
+    /// index only for a query that repeats its condition
+    /// (https://sqlite.org/partialindex.html#queries_using_partial_indexes):
+    /// `WHERE status <> 'active' AND status = 'merged'`.
     static let rareStatusIndex = """
         DROP INDEX entities_status;
         CREATE INDEX entities_status ON entities(status) WHERE status <> 'active';
@@ -356,10 +359,16 @@ enum SQLiteSchema {
     static func migrate(_ database: Database) throws {
         // An up-to-date file needs no write lock: opening it must not wait for an import
         // that holds one.
-        let current = try? database.firstRow("SELECT max(version) FROM glaneur_migrations") {
-            $0.int(0)
+        // Every version must be there, not only the latest: a migration that failed once
+        // leaves a gap below it.
+        let applied = try? database.firstRow(
+            "SELECT count(*), max(version) FROM glaneur_migrations"
+        ) { (count: $0.int(0), latest: $0.int(1)) }
+        if let applied, applied.count == migrations.count,
+            applied.latest == migrations.last?.version
+        {
+            return
         }
-        if let current, let latest = migrations.last?.version, current == latest { return }
 
         try database.transaction {
             try database.execute(

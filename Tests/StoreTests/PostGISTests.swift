@@ -39,6 +39,20 @@ struct PostGISTests {
             """)
         #expect(type.text(0, 0) == "geometry(Point,4326)")
     }
+
+    @Test(arguments: [1, Int.max])
+    func theStatusIndexServesTheRareStatusesAfterAnyLoad(threshold: Int) throws {
+        let database = try TestDatabase(.postgres)
+        let store = try PostgresStore(url: database.location)
+        store.bulkThreshold = threshold
+        try store.load(RunBuilder(count: 40).build())
+        try store.connection.execute("SET enable_seqscan = off")
+        // PostgreSQL proves that 'merged' is not 'active': the partial index answers.
+        let plan = try store.connection.query(
+            "EXPLAIN SELECT fid FROM entities WHERE status = 'merged'")
+        let lines = (0..<plan.count).compactMap { plan.text($0, 0) }.joined(separator: "\n")
+        #expect(lines.contains("entities_status"), "\(lines)")
+    }
 }
 
 /// Reading a PostgreSQL map streams it: a cursor hands the entities over in batches, so

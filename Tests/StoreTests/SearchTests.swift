@@ -101,6 +101,44 @@ struct SearchTests {
         }
     }
 
+    @Test func searchWordsAreFoldedDistinctAndSortedWithTheirPositions() {
+        let lexemes = SearchWords.lexemes(name: "Ferme du Bois-Joli", locality: "BOIS")
+        #expect(lexemes.map(\.word) == ["bois", "du", "ferme", "joli"])
+        #expect(lexemes.map(\.positions) == [[3, 5], [2], [1], [4]])
+        #expect(SearchWords.lexemes(name: "Œufs & Élevage", locality: nil).map(\.word)
+            == ["elevage", "oeufs"])
+        #expect(SearchWords.query("Chèvrerie de l'Abbaye") == "'chevrerie' & 'de' & 'l' & 'abbaye'")
+        #expect(SearchWords.query(" -- ") == nil)
+    }
+
+    @Test(.enabled(if: Backend.tested.contains(.postgres)))
+    func aPostgresMapWithoutSearchWordsGetsThemWhenOpened() throws {
+        let database = try TestDatabase(.postgres)
+        var builder = RunBuilder(count: 3)
+        let first = try PostgresStore(url: database.location)
+        try first.load(builder.build())
+        builder.rows[0].name = "Chèvrerie du Moulin"
+        let update = try first.load(builder.build())
+        // Back to schema version 3, as a Glaneur that let the server parse the names
+        // left it: no column, an index over the server's parsing.
+        try first.connection.execute(
+            """
+            ALTER TABLE entities DROP COLUMN search;
+            ALTER TABLE entity_history DROP COLUMN search;
+            CREATE INDEX entities_search ON entities
+                USING gin (to_tsvector('simple', name || ' ' || coalesce(locality, '')));
+            DELETE FROM glaneur_migrations WHERE version = 4;
+            """)
+
+        let reopened = try PostgresStore(url: database.location)
+        #expect(try reopened.search("chevrerie").map(\.uid) == ["partner:e-0"])
+        #expect(try reopened.search("ferme").count == 2)
+        // The history got its words too: a revert brings back searchable names.
+        try reopened.revert(runID: update.runID ?? 0)
+        #expect(try reopened.search("chevrerie").isEmpty)
+        #expect(try reopened.search("ferme").count == 3)
+    }
+
     @Test(.enabled(if: Backend.tested.contains(.postgres)))
     func postgresSearchUsesItsIndex() throws {
         let database = try TestDatabase(.postgres)
@@ -112,8 +150,7 @@ struct SearchTests {
         let plan = try store.connection.query(
             """
             EXPLAIN SELECT fid FROM entities e
-            WHERE \(PostgresStore.searchDocument(prefix: "e."))
-                @@ plainto_tsquery('\(PostgresStore.searchConfiguration)', 'ferme')
+            WHERE e.search @@ CAST('ferme' AS tsquery)
             """)
         let lines = (0..<plan.count).compactMap { plan.text($0, 0) }.joined(separator: "\n")
         #expect(lines.contains("entities_search"), "\(lines)")
