@@ -324,13 +324,20 @@ struct IndexRow {
 protocol IndexConnection {
     func execute(_ sql: String, _ arguments: [IndexArgument]) throws
     func rows(_ sql: String, _ arguments: [IndexArgument]) throws -> [IndexRow]
+    /// Writes `rows` into the `columns` of `table`, with `conflict` (an `ON CONFLICT`
+    /// clause, or nothing) deciding about rows already there.
+    func insert(
+        into table: String, columns: [String], rows: [[IndexArgument]], conflict: String
+    ) throws
+    /// Takes `count` consecutive ids for new `index_records` rows and returns the first.
+    func reserveRecordIDs(_ count: Int) throws -> Int64
 }
 
 /// The entity index's reads and writes, shared by both map databases.
 ///
-/// Each statement is one row or one count: proportional to a run's records and their
-/// blocks, but one round trip each in PostgreSQL, where a first import of hundreds of
-/// thousands of records spends most of its index time waiting on the network.
+/// Reads and writes go a batch at a time (a few hundred keys per statement, rows by
+/// `IndexConnection.insert`), so that the number of statements, each a round trip in
+/// PostgreSQL, does not grow with a run's records.
 ///
 /// A map written before the index (schema version 1) gets the tables empty: its
 /// records are not indexed until a run sends them again, since their matcher form
@@ -380,13 +387,23 @@ struct EntityIndexTables {
     /// them (`?1, ?2, …`): an attach asks about tens of thousands of records and
     /// entities, and one statement each costs more than the row it reads (in
     /// PostgreSQL, a round trip).
+    ///
+    /// - parameter leading: arguments every statement takes first (`?1`…), before the
+    ///   listed ones.
     static func chunks(
-        _ arguments: [IndexArgument], _ body: (String, [IndexArgument]) throws -> Void
+        _ arguments: [IndexArgument], after leading: [IndexArgument] = [],
+        _ body: (String, [IndexArgument]) throws -> Void
     ) throws {
         for start in stride(from: 0, to: arguments.count, by: 500) {
             let chunk = Array(arguments[start..<min(arguments.count, start + 500)])
-            try body((1...chunk.count).map { "?\($0)" }.joined(separator: ", "), chunk)
+            let first = leading.count + 1
+            try body(marks(first...(first + chunk.count - 1)), leading + chunk)
         }
+    }
+
+    /// `?3, ?4, ?5` for 3...5.
+    static func marks(_ numbers: ClosedRange<Int>) -> String {
+        numbers.map { "?\($0)" }.joined(separator: ", ")
     }
 
     func neighbours(of probes: [BlockProbe], blockSize: Int, window: Int) throws -> [[Int64]] {
@@ -471,15 +488,18 @@ struct EntityIndexTables {
     }
 
     func fieldSources(of entityUID: String) throws -> [String: String] {
-        guard
-            let text = try connection.rows(
-                """
-                SELECT sources FROM index_field_sources WHERE entity_uid = ?1
-                ORDER BY run_id DESC LIMIT 1
-                """, [.text(entityUID)]
-            ).first?.text(0),
-            case .object(let members)? = try? JSONParser.parse(text)
-        else { return [:] }
+        let text = try connection.rows(
+            """
+            SELECT sources FROM index_field_sources WHERE entity_uid = ?1
+            ORDER BY run_id DESC LIMIT 1
+            """, [.text(entityUID)]
+        ).first?.text(0)
+        return text.map(Self.fieldSources) ?? [:]
+    }
+
+    /// The field sources stored as JSON, by field name.
+    static func fieldSources(_ text: String) -> [String: String] {
+        guard case .object(let members)? = try? JSONParser.parse(text) else { return [:] }
         var sources: [String: String] = [:]
         for (field, value) in members { sources[field] = value.scalarText }
         return sources
@@ -574,34 +594,38 @@ struct EntityIndexTables {
 
     /// Applies a run's changes: each row replaced or removed is copied to the history
     /// first, and the statistics follow every row that comes or goes.
+    ///
+    /// Rows are read, copied, removed and written a batch at a time, never one statement
+    /// per row: in PostgreSQL every statement is a round trip, and a first import of
+    /// 20,000 records took 47 s writing its index row by row.
     func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
         var delta = StatisticsDelta()
-        var keys: [PendingKey] = []
-        for record in changes.upserts {
-            let existing = try records(
-                where: "source = ?1 AND source_key = ?2",
-                [.text(record.source), .text(record.sourceKey)]
-            ).first
-            if let existing {
-                try snapshot(existing.id, runID: runID)
-                try remove(existing, delta: &delta)
+        let upserts = Self.lastOfEachKey(changes.upserts)
+        let upserted = Set(upserts.map { SourceKey($0.source, $0.sourceKey) })
+        // A key both sent and removed in one run is taken as sent.
+        let removed = changes.removals.map { SourceKey($0.source, $0.sourceKey) }
+            .filter { !upserted.contains($0) }
+        let existing = try records(keys: Array(upserted) + removed)
+
+        // Step 1: the rows the run replaces or removes go to the history, then leave.
+        let leaving = (upserts.map { SourceKey($0.source, $0.sourceKey) } + removed)
+            .compactMap { existing[$0] }
+        try snapshot(leaving.map(\.id), runID: runID)
+        try remove(leaving, delta: &delta)
+
+        // Step 2: the run's rows; a replaced row keeps its id and the run that first
+        // indexed it.
+        var nextID = try connection.reserveRecordIDs(
+            upserts.count { existing[SourceKey($0.source, $0.sourceKey)] == nil })
+        let rows = upserts.map { record in
+            guard let old = existing[SourceKey(record.source, record.sourceKey)] else {
+                defer { nextID += 1 }
+                return (record: record, id: nextID, firstRun: runID)
             }
-            // A replaced row keeps its id and the run that first indexed it.
-            keys += try insert(
-                record, id: existing?.id, firstRun: existing?.firstRun ?? runID, runID: runID,
-                delta: &delta)
+            return (record: record, id: old.id, firstRun: old.firstRun)
         }
-        try writeKeys(keys)
-        for removal in changes.removals {
-            guard
-                let existing = try records(
-                    where: "source = ?1 AND source_key = ?2",
-                    [.text(removal.source), .text(removal.sourceKey)]
-                ).first
-            else { continue }
-            try snapshot(existing.id, runID: runID)
-            try remove(existing, delta: &delta)
-        }
+        try insert(rows, runID: runID, delta: &delta)
+
         for move in changes.moves {
             let columns = SQLiteSchema.recordColumns.joined(separator: ", ")
             try connection.execute(
@@ -618,17 +642,7 @@ struct EntityIndexTables {
                 """,
                 [.text(move.entityUID), .integer(runID), .text(move.source), .text(move.sourceKey)])
         }
-        for (entity, sources) in changes.fieldSources.sorted(by: { $0.key < $1.key })
-        where try fieldSources(of: entity) != sources {
-            var writer = JSONWriter()
-            writer.value(.object(sources.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
-            try connection.execute(
-                "INSERT INTO index_field_sources (entity_uid, run_id, sources) VALUES (?1, ?2, ?3)",
-                [
-                    .text(entity), .integer(runID),
-                    .text(String(decoding: writer.bytes, as: UTF8.self)),
-                ])
-        }
+        try write(changes.fieldSources, runID: runID)
         if let model = changes.model {
             try connection.execute(
                 "INSERT INTO index_models (run_id, model) VALUES (?1, ?2)",
@@ -641,23 +655,16 @@ struct EntityIndexTables {
     /// changed or removed come back, and the statistics follow.
     func revert(runID: Int64) throws {
         var delta = StatisticsDelta()
-        for record in try records(where: "first_run = ?1", [.integer(runID)]) {
-            try remove(record, delta: &delta)
-        }
+        let created = try records(where: "first_run = ?1", [.integer(runID)])
         let previous = try connection.rows(
             "SELECT \(Self.selection) FROM index_history WHERE run_id = ?1 ORDER BY id",
             [.integer(runID)]
         ).map(Self.record)
-        var keys: [PendingKey] = []
-        for record in previous {
-            if let current = try records(where: "id = ?1", [.integer(record.id)]).first {
-                try remove(current, delta: &delta)
-            }
-            keys += try insert(
-                record, id: record.id, firstRun: record.firstRun, runID: record.lastRun,
-                delta: &delta)
-        }
-        try writeKeys(keys)
+        let createdIDs = Set(created.map(\.id))
+        let current = try records(ids: previous.map(\.id)).filter { !createdIDs.contains($0.id) }
+        try remove(created + current, delta: &delta)
+        try insert(
+            previous.map { ($0, $0.id, $0.firstRun) }, runID: nil, delta: &delta)
         try connection.execute("DELETE FROM index_history WHERE run_id = ?1", [.integer(runID)])
         try connection.execute("DELETE FROM index_models WHERE run_id = ?1", [.integer(runID)])
         try connection.execute(
@@ -665,113 +672,203 @@ struct EntityIndexTables {
         try write(delta)
     }
 
-    private func snapshot(_ id: Int64, runID: Int64) throws {
+    /// A stored row's source and key, its unique name.
+    struct SourceKey: Hashable {
+        var source: String
+        var key: String
+
+        init(_ source: String, _ key: String) {
+            self.source = source
+            self.key = key
+        }
+    }
+
+    /// The rows among `changes` that the run leaves in the index: the last one sent under
+    /// each source and key, in the order first sent.
+    static func lastOfEachKey(_ records: [IndexedRecord]) -> [IndexedRecord] {
+        var last: [SourceKey: Int] = [:]
+        for (index, record) in records.enumerated() {
+            last[SourceKey(record.source, record.sourceKey)] = index
+        }
+        guard last.count < records.count else { return records }
+        return records.indices.filter { last[SourceKey(records[$0].source, records[$0].sourceKey)] == $0 }
+            .map { records[$0] }
+    }
+
+    /// The stored rows under these sources and keys, a few hundred at a time.
+    private func records(keys: [SourceKey]) throws -> [SourceKey: IndexedRecord] {
+        var found: [SourceKey: IndexedRecord] = [:]
+        let bySource = Dictionary(grouping: keys, by: \.source)
+        for (source, keys) in bySource.sorted(by: { $0.key < $1.key }) {
+            try Self.chunks(keys.map { .text($0.key) }, after: [.text(source)]) {
+                marks, arguments in
+                for record in try records(
+                    where: "source = ?1 AND source_key IN (\(marks))", arguments)
+                {
+                    found[SourceKey(record.source, record.sourceKey)] = record
+                }
+            }
+        }
+        return found
+    }
+
+    /// Copies the rows with these ids to the history of the run, once per run.
+    private func snapshot(_ ids: [Int64], runID: Int64) throws {
         let columns = EntityIndexSchema.recordColumns.joined(separator: ", ")
-        try connection.execute(
-            """
-            INSERT INTO index_history (run_id, id, \(columns))
-            SELECT ?1, id, \(columns) FROM index_records WHERE id = ?2
-            ON CONFLICT DO NOTHING
-            """, [.integer(runID), .integer(id)])
-    }
-
-    private func remove(_ record: IndexedRecord, delta: inout StatisticsDelta) throws {
-        try connection.execute("DELETE FROM index_records WHERE id = ?1", [.integer(record.id)])
-        for key in Set(record.keys) {
-            try connection.execute(
-                "DELETE FROM index_keys WHERE block_key = ?1 AND name_order = ?2 AND record = ?3",
-                [.integer(key), .text(record.nameOrder), .integer(record.id)])
-        }
-        delta.add(record, sign: -1)
-    }
-
-    /// Inserts a row; `id` keeps a known row's id (nil: a new one), `runID` is the run
-    /// that writes it. Returns the row's blocking keys, for `writeKeys(_:)` to add with the
-    /// run's others.
-    private func insert(
-        _ record: IndexedRecord, id: Int64?, firstRun: Int64, runID: Int64,
-        delta: inout StatisticsDelta
-    ) throws -> [PendingKey] {
-        var arguments: [IndexArgument] = [
-            id.map { .integer($0) } ?? .null, .text(record.source), .text(record.sourceKey),
-            .text(record.contentHash), .text(record.entityUID), .text(record.form),
-            .text(record.nameOrder), .text(ListColumn.encode(record.tokens)),
-            .text(ListColumn.encode(record.values)),
-            .text(record.keys.map(String.init).joined(separator: " ")),
-            .text(FieldsColumn.encode(record.fields)),
-            // Coordinates as text: they come back exactly, so a golden record rebuilt from
-            // the index has the same digest as the one first written.
-            IndexArgument(record.location.map { String($0.longitude) }),
-            IndexArgument(record.location.map { String($0.latitude) }),
-            IndexArgument(record.location?.precision),
-            IndexArgument(record.location.map { String($0.score) }),
-            IndexArgument(record.location?.provider), .integer(Int64(record.priority)),
-        ]
-        arguments += [.integer(firstRun), .integer(runID)]
-        let idColumn = id == nil ? "" : "id, "
-        let values = id == nil ? arguments.dropFirst().map { $0 } : arguments
-        let list = (1...values.count).map { "?\($0)" }.joined(separator: ", ")
-        let inserted = try connection.rows(
-            """
-            INSERT INTO index_records (\(idColumn)\(EntityIndexSchema.recordColumns.joined(separator: ", ")))
-            VALUES (\(list)) RETURNING id
-            """, values)
-        let newID = inserted.first?.int64(0) ?? id ?? 0
-        delta.add(record, sign: 1)
-        return Set(record.keys).map {
-            PendingKey(blockKey: $0, nameOrder: record.nameOrder, record: newID)
-        }
-    }
-
-    /// Adds blocking keys in the index's own order: the B-tree then grows at a few places
-    /// instead of taking each key on a random page, which at a first import of a large
-    /// list was most of the time spent writing the index.
-    private func writeKeys(_ keys: [PendingKey]) throws {
-        for key in keys.sorted() {
+        try Self.chunks(ids.map { .integer($0) }, after: [.integer(runID)]) {
+            marks, arguments in
             try connection.execute(
                 """
-                INSERT INTO index_keys (block_key, name_order, record) VALUES (?1, ?2, ?3)
+                INSERT INTO index_history (run_id, id, \(columns))
+                SELECT ?1, id, \(columns) FROM index_records WHERE id IN (\(marks))
                 ON CONFLICT DO NOTHING
-                """, [.integer(key.blockKey), .text(key.nameOrder), .integer(key.record)])
+                """, arguments)
         }
+    }
+
+    /// Deletes these rows with their blocking keys.
+    private func remove(_ records: [IndexedRecord], delta: inout StatisticsDelta) throws {
+        try Self.chunks(records.map { .integer($0.id) }) { marks, arguments in
+            try connection.execute("DELETE FROM index_records WHERE id IN (\(marks))", arguments)
+        }
+        // Every key of a removed row is among the keys of the batch, and a row of the
+        // batch holds no key outside its own: both lists together name exactly the keys
+        // to delete, through the primary key.
+        for start in stride(from: 0, to: records.count, by: 50) {
+            let batch = records[start..<min(records.count, start + 50)]
+            let ids = batch.map { IndexArgument.integer($0.id) }
+            let keys = Set(batch.flatMap(\.keys)).sorted().map { IndexArgument.integer($0) }
+            guard !keys.isEmpty else { continue }
+            let idMarks = Self.marks(1...ids.count)
+            let keyMarks = Self.marks((ids.count + 1)...(ids.count + keys.count))
+            try connection.execute(
+                """
+                DELETE FROM index_keys WHERE block_key IN (\(keyMarks))
+                AND record IN (\(idMarks))
+                """, ids + keys)
+        }
+        for record in records { delta.add(record, sign: -1) }
+    }
+
+    /// Writes rows under the ids given, with their blocking keys in the index's own
+    /// order: the B-tree then grows at a few places instead of taking each key on a
+    /// random page. `runID` is the run that writes them; nil keeps each row's own.
+    private func insert(
+        _ rows: [(record: IndexedRecord, id: Int64, firstRun: Int64)], runID: Int64?,
+        delta: inout StatisticsDelta
+    ) throws {
+        var keys: [PendingKey] = []
+        let values = rows.map { row in
+            let record = row.record
+            delta.add(record, sign: 1)
+            for key in Set(record.keys) {
+                keys.append(PendingKey(blockKey: key, nameOrder: record.nameOrder, record: row.id))
+            }
+            return [
+                .integer(row.id), .text(record.source), .text(record.sourceKey),
+                .text(record.contentHash), .text(record.entityUID), .text(record.form),
+                .text(record.nameOrder), .text(ListColumn.encode(record.tokens)),
+                .text(ListColumn.encode(record.values)),
+                .text(record.keys.map(String.init).joined(separator: " ")),
+                .text(FieldsColumn.encode(record.fields)),
+                // Coordinates as text: they come back exactly, so a golden record rebuilt
+                // from the index has the same digest as the one first written.
+                IndexArgument(record.location.map { String($0.longitude) }),
+                IndexArgument(record.location.map { String($0.latitude) }),
+                IndexArgument(record.location?.precision),
+                IndexArgument(record.location.map { String($0.score) }),
+                IndexArgument(record.location?.provider), .integer(Int64(record.priority)),
+                .integer(row.firstRun), .integer(runID ?? record.lastRun),
+            ] as [IndexArgument]
+        }
+        try connection.insert(
+            into: "index_records", columns: ["id"] + EntityIndexSchema.recordColumns,
+            rows: values, conflict: "")
+        try connection.insert(
+            into: "index_keys", columns: ["block_key", "name_order", "record"],
+            rows: keys.sorted().map {
+                [.integer($0.blockKey), .text($0.nameOrder), .integer($0.record)]
+            }, conflict: "ON CONFLICT DO NOTHING")
+    }
+
+    /// Keeps the field sources of each entity that differ from its latest stored ones.
+    private func write(_ fieldSources: [String: [String: String]], runID: Int64) throws {
+        let stored = try latestFieldSources(of: Array(fieldSources.keys))
+        var rows: [[IndexArgument]] = []
+        for (entity, sources) in fieldSources.sorted(by: { $0.key < $1.key })
+        where (stored[entity] ?? [:]) != sources {
+            var writer = JSONWriter()
+            writer.value(.object(sources.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
+            rows.append([
+                .text(entity), .integer(runID), .text(String(decoding: writer.bytes, as: UTF8.self)),
+            ])
+        }
+        try connection.insert(
+            into: "index_field_sources", columns: ["entity_uid", "run_id", "sources"], rows: rows,
+            conflict: "")
+    }
+
+    /// The latest field sources of these entities, a few hundred at a time.
+    private func latestFieldSources(of entities: [String]) throws -> [String: [String: String]] {
+        var latest: [String: (run: Int64, sources: [String: String])] = [:]
+        try Self.chunks(entities.map { .text($0) }) { marks, arguments in
+            let rows = try connection.rows(
+                """
+                SELECT entity_uid, run_id, sources FROM index_field_sources
+                WHERE entity_uid IN (\(marks))
+                """, arguments)
+            for row in rows where row.int64(1) >= latest[row.text(0)]?.run ?? .min {
+                latest[row.text(0)] = (row.int64(1), Self.fieldSources(row.text(2)))
+            }
+        }
+        return latest.mapValues(\.sources)
     }
 
     /// Writes the changes to the counts, keeping each kind's total and sum of squares.
     private func write(_ delta: StatisticsDelta) throws {
         var totals: [String: Double] = ["records": Double(delta.records)]
-        for (token, change) in delta.tokens where change != 0 {
+        let tokens = delta.tokens.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        try connection.insert(
+            into: "index_tokens", columns: ["token", "documents"],
+            rows: tokens.map { [.text($0.key), .integer(Int64($0.value))] },
+            conflict: """
+                ON CONFLICT (token) DO UPDATE
+                SET documents = index_tokens.documents + excluded.documents
+                """)
+        try Self.chunks(tokens.filter { $0.value < 0 }.map { .text($0.key) }) {
+            marks, arguments in
             try connection.execute(
-                """
-                INSERT INTO index_tokens (token, documents) VALUES (?1, ?2)
-                ON CONFLICT (token) DO UPDATE SET documents = index_tokens.documents + ?2
-                """, [.text(token), .integer(Int64(change))])
-            if change < 0 {
-                try connection.execute(
-                    "DELETE FROM index_tokens WHERE token = ?1 AND documents <= 0",
-                    [.text(token)])
-            }
+                "DELETE FROM index_tokens WHERE token IN (\(marks)) AND documents <= 0",
+                arguments)
         }
-        for (value, change) in delta.values where change != 0 {
-            let before = Double(
-                try connection.rows(
-                    "SELECT records FROM index_values WHERE value = ?1", [.text(value)]
-                ).first?.int64(0) ?? 0)
-            let after = max(0, before + Double(change))
+
+        let values = delta.values.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        let before = Dictionary(
+            try counts(of: values.map(\.key), key: "value", count: "records", table: "index_values"),
+            uniquingKeysWith: { first, _ in first })
+        var kept: [[IndexArgument]] = []
+        var gone: [IndexArgument] = []
+        for (value, change) in values {
+            let old = Double(before[value] ?? 0)
+            let new = max(0, old + Double(change))
             let kind = StatisticsDelta.kind(of: value)
-            totals["total:" + kind, default: 0] += after - before
-            totals["squares:" + kind, default: 0] += after * after - before * before
-            if after > 0 {
-                try connection.execute(
-                    """
-                    INSERT INTO index_values (value, records) VALUES (?1, ?2)
-                    ON CONFLICT (value) DO UPDATE SET records = ?2
-                    """, [.text(value), .integer(Int64(after))])
+            totals["total:" + kind, default: 0] += new - old
+            totals["squares:" + kind, default: 0] += new * new - old * old
+            if new > 0 {
+                kept.append([.text(value), .integer(Int64(new))])
             } else {
-                try connection.execute(
-                    "DELETE FROM index_values WHERE value = ?1", [.text(value)])
+                gone.append(.text(value))
             }
         }
-        for (name, change) in totals where change != 0 {
+        try connection.insert(
+            into: "index_values", columns: ["value", "records"], rows: kept,
+            conflict: "ON CONFLICT (value) DO UPDATE SET records = excluded.records")
+        try Self.chunks(gone) { marks, arguments in
+            try connection.execute(
+                "DELETE FROM index_values WHERE value IN (\(marks))", arguments)
+        }
+
+        for (name, change) in totals.sorted(by: { $0.key < $1.key }) where change != 0 {
             try connection.execute(
                 """
                 INSERT INTO index_totals (name, value) VALUES (?1, ?2)

@@ -136,6 +136,38 @@ struct PostgresIndexConnection: IndexConnection {
         }
     }
 
+    /// One COPY into a staging table shaped like `table`, then one statement that moves
+    /// the rows over: four round trips, however many rows.
+    func insert(
+        into table: String, columns: [String], rows: [[IndexArgument]], conflict: String
+    ) throws {
+        guard !rows.isEmpty else { return }
+        let list = columns.joined(separator: ", ")
+        try connection.execute(
+            "CREATE TEMP TABLE stage_\(table) AS SELECT \(list) FROM \(table) WITH NO DATA")
+        try connection.copy("COPY stage_\(table) (\(list)) FROM STDIN") { buffer in
+            for row in rows {
+                for argument in row { buffer.field(Self.text(argument)) }
+                try buffer.endRow()
+            }
+        }
+        try connection.execute(
+            """
+            INSERT INTO \(table) (\(list)) SELECT \(list) FROM stage_\(table) \(conflict);
+            DROP TABLE stage_\(table);
+            """)
+    }
+
+    /// A block of the sequence, taken in one statement (see `PostgresStore.reserveKeys`).
+    func reserveRecordIDs(_ count: Int) throws -> Int64 {
+        guard count > 0 else { return 0 }
+        let sequence = "pg_get_serial_sequence('index_records', 'id')"
+        let last = try connection.query(
+            "SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1)", [String(count)]
+        ).int64(0, 0)
+        return last - Int64(count) + 1
+    }
+
     static func text(_ argument: IndexArgument) -> String? {
         switch argument {
         case .null: nil

@@ -93,6 +93,30 @@ struct SQLiteIndexConnection: IndexConnection {
         return rows
     }
 
+    /// One prepared statement, bound and stepped row after row.
+    func insert(
+        into table: String, columns: [String], rows: [[IndexArgument]], conflict: String
+    ) throws {
+        guard !rows.isEmpty else { return }
+        let statement = try database.cachedStatement(
+            """
+            INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+            VALUES (\(EntityIndexTables.marks(1...columns.count))) \(conflict)
+            """)
+        for row in rows {
+            try statement.bind(row.map(Self.value))
+            defer { statement.reset() }
+            while try statement.step() {}
+        }
+    }
+
+    /// The ids after the largest, as SQLite would give them one by one.
+    func reserveRecordIDs(_ count: Int) throws -> Int64 {
+        try database.firstRow("SELECT coalesce(max(id), 0) + 1 FROM index_records") {
+            $0.int64(0)
+        } ?? 1
+    }
+
     static func value(_ argument: IndexArgument) -> any DatabaseBindable {
         switch argument {
         case .null: DatabaseValue.null
