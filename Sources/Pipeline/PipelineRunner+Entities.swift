@@ -215,6 +215,11 @@ extension PipelineRunner {
         var givenUIDs = Set(slice.map(\.entityUID)).union(replaced.map(\.entityUID))
             .subtracting(vacated)
         let oldCount = slice.count
+        // Whether the map holds the identifiers new entities would take, asked once for
+        // all of them rather than once per new entity (a round trip each in PostgreSQL).
+        let bases = toMatch.map { entityID(for: prepared[$0].record) }
+        var known = StoredUIDs(asked: Set(bases))
+        known.stored = Set(try store.entityOrder(uids: Array(known.asked)).keys)
         let events = index.attach(forms, neighbours: neighbours, options: options) {
             positions in
             let members = positions.filter { $0 >= oldCount }.map { toMatch[$0 - oldCount] }
@@ -231,7 +236,7 @@ extension PipelineRunner {
             }
             return newEntityUID(
                 members, base: base, standings: standings, vacated: &vacated,
-                given: &givenUIDs, store: store)
+                given: &givenUIDs, known: known, store: store)
         }
 
         // Step 5: what the run tells the map.
@@ -426,13 +431,19 @@ extension PipelineRunner {
         return uids.subtracting(remaining.map(\.entityUID)).sorted()
     }
 
+    /// Identifiers the map was asked about, and those of them it holds.
+    struct StoredUIDs {
+        var asked: Set<String>
+        var stored: Set<String> = []
+    }
+
     /// The identifier of an entity that records start: the old identifier of a changed
     /// record among them if it left that entity empty, else `base` (derived from the
     /// anchor record, so that importing the same lists into an empty map gives the same
     /// identifiers), numbered on when another entity has it.
     private func newEntityUID(
         _ members: [Int], base: String, standings: [Standing], vacated: inout [String],
-        given: inout Set<String>, store: any EntityIndexReading
+        given: inout Set<String>, known: StoredUIDs, store: any EntityIndexReading
     ) -> String {
         for record in members {
             guard case .changed(let known) = standings[record],
@@ -452,7 +463,9 @@ extension PipelineRunner {
         // Two rows without a key but with the same name and postcode derive the same
         // identifier: the second one is numbered on.
         func isTaken(_ uid: String) -> Bool {
-            given.contains(uid) || (try? store.entityOrder(uids: [uid]).isEmpty == false) == true
+            if given.contains(uid) { return true }
+            if known.asked.contains(uid) { return known.stored.contains(uid) }
+            return (try? store.entityOrder(uids: [uid]).isEmpty == false) == true
         }
         var uid = base
         var suffix = 2

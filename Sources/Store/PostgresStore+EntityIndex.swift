@@ -136,26 +136,34 @@ struct PostgresIndexConnection: IndexConnection {
         }
     }
 
-    /// One COPY into a staging table shaped like `table`, then one statement that moves
-    /// the rows over: four round trips, however many rows.
+    /// One COPY straight into `table`; with a conflict clause, into a staging table
+    /// shaped like it, then one statement that moves the rows over. A few round trips,
+    /// however many rows.
     func insert(
         into table: String, columns: [String], rows: [[IndexArgument]], conflict: String
     ) throws {
         guard !rows.isEmpty else { return }
         let list = columns.joined(separator: ", ")
+        guard !conflict.isEmpty else {
+            return try copy(rows, into: "\(table) (\(list))")
+        }
         try connection.execute(
             "CREATE TEMP TABLE stage_\(table) AS SELECT \(list) FROM \(table) WITH NO DATA")
-        try connection.copy("COPY stage_\(table) (\(list)) FROM STDIN") { buffer in
-            for row in rows {
-                for argument in row { buffer.field(Self.text(argument)) }
-                try buffer.endRow()
-            }
-        }
+        try copy(rows, into: "stage_\(table) (\(list))")
         try connection.execute(
             """
             INSERT INTO \(table) (\(list)) SELECT \(list) FROM stage_\(table) \(conflict);
             DROP TABLE stage_\(table);
             """)
+    }
+
+    private func copy(_ rows: [[IndexArgument]], into target: String) throws {
+        try connection.copy("COPY \(target) FROM STDIN") { buffer in
+            for row in rows {
+                for argument in row { buffer.field(Self.text(argument)) }
+                try buffer.endRow()
+            }
+        }
     }
 
     /// A block of the sequence, taken in one statement (see `PostgresStore.reserveKeys`).

@@ -104,7 +104,16 @@ struct SQLiteIndexConnection: IndexConnection {
             VALUES (\(EntityIndexTables.marks(1...columns.count))) \(conflict)
             """)
         for row in rows {
-            try statement.bind(row.map(Self.value))
+            // Bound value by value: an array of boxed values per row cost more than the
+            // insert itself.
+            for (offset, argument) in row.enumerated() {
+                switch argument {
+                case .null: try statement.bind(DatabaseValue.null, at: offset + 1)
+                case .integer(let value): try statement.bind(value, at: offset + 1)
+                case .real(let value): try statement.bind(value, at: offset + 1)
+                case .text(let value): try statement.bind(value, at: offset + 1)
+                }
+            }
             defer { statement.reset() }
             while try statement.step() {}
         }
