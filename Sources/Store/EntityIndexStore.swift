@@ -596,8 +596,8 @@ struct EntityIndexTables {
     /// first, and the statistics follow every row that comes or goes.
     ///
     /// Rows are read, copied, removed and written a batch at a time, never one statement
-    /// per row: in PostgreSQL every statement is a round trip, and a first import of
-    /// 20,000 records took 47 s writing its index row by row.
+    /// per row: in PostgreSQL every statement is a round trip, and row by row the index
+    /// of a first import took ten times as long to write as everything else it loads.
     func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
         var delta = StatisticsDelta()
         let upserts = Self.lastOfEachKey(changes.upserts)
@@ -683,16 +683,17 @@ struct EntityIndexTables {
         }
     }
 
-    /// The rows among `changes` that the run leaves in the index: the last one sent under
-    /// each source and key, in the order first sent.
+    /// The rows the run leaves in the index: of those sent under one source and key, the
+    /// last, in its place.
     static func lastOfEachKey(_ records: [IndexedRecord]) -> [IndexedRecord] {
         var last: [SourceKey: Int] = [:]
         for (index, record) in records.enumerated() {
             last[SourceKey(record.source, record.sourceKey)] = index
         }
         guard last.count < records.count else { return records }
-        return records.indices.filter { last[SourceKey(records[$0].source, records[$0].sourceKey)] == $0 }
-            .map { records[$0] }
+        return records.enumerated().filter { index, record in
+            last[SourceKey(record.source, record.sourceKey)] == index
+        }.map(\.element)
     }
 
     /// The stored rows under these sources and keys, a few hundred at a time.
@@ -803,9 +804,8 @@ struct EntityIndexTables {
         where (stored[entity] ?? [:]) != sources {
             var writer = JSONWriter()
             writer.value(.object(sources.sorted { $0.key < $1.key }.map { ($0, .string($1)) }))
-            rows.append([
-                .text(entity), .integer(runID), .text(String(decoding: writer.bytes, as: UTF8.self)),
-            ])
+            let text = String(decoding: writer.bytes, as: UTF8.self)
+            rows.append([.text(entity), .integer(runID), .text(text)])
         }
         try connection.insert(
             into: "index_field_sources", columns: ["entity_uid", "run_id", "sources"], rows: rows,
@@ -847,9 +847,9 @@ struct EntityIndexTables {
         }
 
         let values = delta.values.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        let before = Dictionary(
-            try counts(of: values.map(\.key), key: "value", count: "records", table: "index_values"),
-            uniquingKeysWith: { first, _ in first })
+        let stored = try counts(
+            of: values.map(\.key), key: "value", count: "records", table: "index_values")
+        let before = Dictionary(stored, uniquingKeysWith: { first, _ in first })
         var kept: [[IndexArgument]] = []
         var gone: [IndexArgument] = []
         for (value, change) in values {

@@ -107,7 +107,8 @@ struct SearchTests {
         #expect(lexemes.map(\.positions) == [[3, 5], [2], [1], [4]])
         #expect(SearchWords.lexemes(name: "Œufs & Élevage", locality: nil).map(\.word)
             == ["elevage", "oeufs"])
-        #expect(SearchWords.query("Chèvrerie de l'Abbaye") == "'chevrerie' & 'de' & 'l' & 'abbaye'")
+        #expect(
+            SearchWords.query("Chèvrerie de l'Abbaye") == "'chevrerie' & 'de' & 'l' & 'abbaye'")
         #expect(SearchWords.query(" -- ") == nil)
     }
 
