@@ -29,17 +29,21 @@ enum SearchWords {
     /// a `tsvector` keeps them.
     static func lexemes(name: String, locality: String?) -> [Lexeme] {
         let text = locality.map { name + " " + $0 } ?? name
-        var positions: [Substring: [UInt16]] = [:]
+        // A name and a locality hold a handful of words: a list searched from the end
+        // finds a repeated one sooner than a hash table is built.
+        var lexemes: [Lexeme] = []
         var position: UInt16 = 0
-        let folded = MatchKey.fold(text)
-        for word in folded.split(separator: " ") {
+        for word in MatchKey.fold(text).split(separator: " ") {
             position = min(position + 1, lastPosition)
-            if positions[word, default: []].count < positionLimit {
-                positions[word, default: []].append(position)
+            if let known = lexemes.lastIndex(where: { $0.word == word }) {
+                if lexemes[known].positions.count < positionLimit {
+                    lexemes[known].positions.append(position)
+                }
+            } else {
+                lexemes.append(Lexeme(word: String(word), positions: [position]))
             }
         }
-        return positions.map { Lexeme(word: String($0.key), positions: $0.value) }
-            .sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
+        return lexemes.sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
     }
 
     /// A `tsquery` that needs every word of `text`, each taken literally; nil when the
