@@ -138,8 +138,11 @@ extension Corpus {
 
         pattern[.location] = locationLevel(a, b)
         if let first = streets[a], let second = streets[b] {
-            let sameStreet =
-                first == second || TokenSimilarity.editSimilarity(first, second) >= 0.85
+            let sameStreet = first.withUnsafeBufferPointer { first in
+                second.withUnsafeBufferPointer { second in
+                    TokenSimilarity.isEditSimilar(first, second, atLeast: 0.85)
+                }
+            }
             if sameStreet, houseNumbers[a] >= 0, houseNumbers[a] == houseNumbers[b] {
                 pattern[.address] = 0
             } else {
