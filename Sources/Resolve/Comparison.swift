@@ -96,14 +96,17 @@ extension Corpus {
 
         // Names: token by token, rare tokens weighing more.
         let (dice, overlap) = nameAgreement(a, b)
-        if !names[a].isEmpty, !names[b].isEmpty {
-            if names[a] == names[b] {
+        let leftName = names.bounds(of: a)
+        let rightName = names.bounds(of: b)
+        if !leftName.isEmpty, !rightName.isEmpty {
+            if names.elements[leftName] == names.elements[rightName] {
                 pattern[.name] = 0
                 adjustment += nameAdjustments[a]
                 if explain { adjusted.append(nameKeys[a]) }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
-            } else if dice >= 0.7 || (overlap >= 0.95 && min(names[a].count, names[b].count) >= 2) {
+            } else if dice >= 0.7 || (overlap >= 0.95 && min(leftName.count, rightName.count) >= 2)
+            {
                 pattern[.name] = 2
             } else if dice >= 0.45 {
                 pattern[.name] = 3
@@ -114,19 +117,19 @@ extension Corpus {
 
         // Phones and e-mails: one shared value is strong evidence, less so for a value
         // many records carry (a cooperative's switchboard).
-        if !phoneIDs[a].isEmpty, !phoneIDs[b].isEmpty {
-            if let shared = phoneIDs[a].firstIndex(where: phoneIDs[b].contains) {
+        if let shared = Self.firstShared(phoneIDs, a, b) {
+            if shared >= 0 {
                 pattern[.phone] = 0
-                adjustment += phoneAdjustments[a][shared]
+                adjustment += phoneAdjustments.elements[phoneIDs.starts[a] + shared]
                 if explain { adjusted.append("p|" + phones[a][shared]) }
             } else {
                 pattern[.phone] = 1
             }
         }
-        if !emailIDs[a].isEmpty, !emailIDs[b].isEmpty {
-            if let shared = emailIDs[a].firstIndex(where: emailIDs[b].contains) {
+        if let shared = Self.firstShared(emailIDs, a, b) {
+            if shared >= 0 {
                 pattern[.email] = 0
-                adjustment += emailAdjustments[a][shared]
+                adjustment += emailAdjustments.elements[emailIDs.starts[a] + shared]
                 if explain { adjusted.append("e|" + emails[a][shared]) }
             } else {
                 pattern[.email] = 1
@@ -137,11 +140,11 @@ extension Corpus {
         }
 
         pattern[.location] = locationLevel(a, b)
-        if let first = streets[a], let second = streets[b] {
-            let sameStreet = first.withUnsafeBufferPointer { first in
-                second.withUnsafeBufferPointer { second in
-                    TokenSimilarity.isEditSimilar(first, second, atLeast: 0.85)
-                }
+        if hasStreet[a], hasStreet[b] {
+            let sameStreet = streets.elements.withUnsafeBufferPointer { texts in
+                TokenSimilarity.isEditSimilar(
+                    UnsafeBufferPointer(rebasing: texts[streets.bounds(of: a)]),
+                    UnsafeBufferPointer(rebasing: texts[streets.bounds(of: b)]), atLeast: 0.85)
             }
             if sameStreet, houseNumbers[a] >= 0, houseNumbers[a] == houseNumbers[b] {
                 pattern[.address] = 0
@@ -149,8 +152,8 @@ extension Corpus {
                 pattern[.address] = sameStreet ? 1 : 2
             }
         }
-        if !contacts[a].isEmpty, !contacts[b].isEmpty {
-            pattern[.contact] = shareToken(contacts[a], contacts[b]) ? 0 : 1
+        if !contacts.bounds(of: a).isEmpty, !contacts.bounds(of: b).isEmpty {
+            pattern[.contact] = shareContact(a, b) ? 0 : 1
         }
         if legalForms[a] >= 0, legalForms[b] >= 0 {
             pattern[.legalForm] = legalForms[a] == legalForms[b] ? 0 : 1
@@ -176,27 +179,33 @@ extension Corpus {
     /// The weighted Dice coefficient of the two names' tokens, and the share of the
     /// smaller name that the other covers.
     func nameAgreement(_ a: Int, _ b: Int) -> (dice: Double, overlap: Double) {
-        let left = names[a]
-        let right = names[b]
+        let left = names.bounds(of: a)
+        let right = names.bounds(of: b)
         guard !left.isEmpty, !right.isEmpty else { return (0, 0) }
-        var used: UInt64 = 0
-        var matched = 0.0
-        for token in left {
-            var best = 0.0
-            var bestIndex = -1
-            for (index, other) in right.enumerated() where index < 64 {
-                guard used & (1 << UInt64(index)) == 0 else { continue }
-                let similarity = tokenSimilarity(token, other)
-                if similarity > best {
-                    best = similarity
-                    bestIndex = index
-                    if similarity == 1 { break }
+        let tokens = names.elements
+        let matched = tokenBytes.elements.withUnsafeBufferPointer { texts in
+            // Each token of the other name pairs with one token at most: a bit each.
+            var used: UInt64 = 0
+            var matched = 0.0
+            for token in tokens[left] {
+                var best = 0.0
+                var bestIndex = -1
+                for index in 0..<min(right.count, 64) where used & (1 << UInt64(index)) == 0 {
+                    let other = tokens[right.lowerBound + index]
+                    let similarity = tokenSimilarity(token, other, texts: texts)
+                    if similarity > best {
+                        best = similarity
+                        bestIndex = index
+                        if similarity == 1 { break }
+                    }
                 }
+                guard bestIndex >= 0 else { continue }
+                used |= 1 << UInt64(bestIndex)
+                let other = tokens[right.lowerBound + bestIndex]
+                let weight = (tokenWeight[Int(token)] + tokenWeight[Int(other)]) / 2
+                matched += best * weight
             }
-            guard bestIndex >= 0 else { continue }
-            used |= 1 << UInt64(bestIndex)
-            let weight = (tokenWeight[Int(token)] + tokenWeight[Int(right[bestIndex])]) / 2
-            matched += best * weight
+            return matched
         }
         let total = nameWeight[a] + nameWeight[b]
         let smaller = min(nameWeight[a], nameWeight[b])
@@ -206,11 +215,32 @@ extension Corpus {
         )
     }
 
-    func shareToken(_ left: [Int32], _ right: [Int32]) -> Bool {
-        for token in left where tokenBytes[Int(token)].count >= 3 {
-            for other in right where tokenSimilarity(token, other) >= 0.9 { return true }
+    /// Whether the two records' contacts have a token of three letters or more in common,
+    /// give or take a typo.
+    func shareContact(_ a: Int, _ b: Int) -> Bool {
+        let tokens = contacts.elements
+        return tokenBytes.elements.withUnsafeBufferPointer { texts in
+            for token in tokens[contacts.bounds(of: a)]
+            where tokenBytes.bounds(of: Int(token)).count >= 3 {
+                for other in tokens[contacts.bounds(of: b)]
+                where tokenSimilarity(token, other, texts: texts) >= 0.9 {
+                    return true
+                }
+            }
+            return false
         }
-        return false
+    }
+
+    /// Where in `a`'s list the first value that `b`'s list holds too is; -1 when the
+    /// lists share none, nil when either is empty (the comparison is then null).
+    static func firstShared(_ lists: PackedLists<Int32>, _ a: Int, _ b: Int) -> Int? {
+        let left = lists.bounds(of: a)
+        let right = lists.bounds(of: b)
+        guard !left.isEmpty, !right.isEmpty else { return nil }
+        for index in left where lists.elements[right].contains(lists.elements[index]) {
+            return index - left.lowerBound
+        }
+        return -1
     }
 
     func locationLevel(_ a: Int, _ b: Int) -> UInt8 {

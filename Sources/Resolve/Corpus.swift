@@ -10,7 +10,9 @@ public final class Corpus: Sendable {
     public let records: [MatchRecord]
 
     /// Token texts (as bytes) by token id, for names and contacts alike.
-    let tokenBytes: [[UInt8]]
+    let tokenBytes: PackedLists<UInt8>
+    /// Whether a token begins with a digit: such tokens agree only when equal.
+    let tokenIsNumber: [Bool]
     /// The phonetic key's id of each token.
     let tokenPhonetic: [Int32]
     /// How much a token tells two producers apart: its inverse document frequency among
@@ -19,9 +21,9 @@ public final class Corpus: Sendable {
     /// Whether a token is a generic word of the trade.
     let tokenIsGeneric: [Bool]
     /// Each record's name tokens (ids, sorted by id) and their total weight.
-    let names: [[Int32]]
+    let names: PackedLists<Int32>
     let nameWeight: [Double]
-    let contacts: [[Int32]]
+    let contacts: PackedLists<Int32>
     /// Per-record values that comparisons read on every pair, kept apart from the records
     /// so that a comparison copies no record: short texts are interned (-1 when absent).
     let phones: [[String]]
@@ -29,10 +31,10 @@ public final class Corpus: Sendable {
     /// The same phones and e-mails interned, as comparisons test them, with the
     /// term-frequency adjustment of each, and that of each record's whole name: worked
     /// out once here rather than for every pair that shares one.
-    let phoneIDs: [[Int32]]
-    let emailIDs: [[Int32]]
-    let phoneAdjustments: [[Double]]
-    let emailAdjustments: [[Double]]
+    let phoneIDs: PackedLists<Int32>
+    let emailIDs: PackedLists<Int32>
+    let phoneAdjustments: PackedLists<Double>
+    let emailAdjustments: PackedLists<Double>
     let nameAdjustments: [Double]
     let companyNumbers: [Int32]
     let postcodes: [Int32]
@@ -42,8 +44,9 @@ public final class Corpus: Sendable {
     let points: [MatchPoint?]
     /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
     let nameKeys: [String]
-    /// Each record's folded street, as bytes.
-    let streets: [[UInt8]?]
+    /// Each record's folded street, as bytes, and whether it has one.
+    let streets: PackedLists<UInt8>
+    let hasStreet: [Bool]
 
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
@@ -105,13 +108,14 @@ public final class Corpus: Sendable {
             generic.append(isGeneric)
         }
 
-        tokenBytes = texts
+        tokenBytes = PackedLists(texts)
+        tokenIsNumber = texts.map { $0.first.map(Self.isDigit) == true }
         tokenPhonetic = phonetic
         tokenWeight = weights
         tokenIsGeneric = generic
-        self.names = names
+        self.names = PackedLists(names)
         nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
-        self.contacts = contacts
+        self.contacts = PackedLists(contacts)
         var values: [String: Int32] = [:]
         func code(_ value: String?) -> Int32 {
             guard let value else { return -1 }
@@ -129,7 +133,8 @@ public final class Corpus: Sendable {
         legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
         points = records.map(\.point)
         nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
-        streets = records.map { $0.street.map { Array($0.utf8) } }
+        streets = PackedLists(records.map { Array(($0.street ?? "").utf8) })
+        hasStreet = records.map { $0.street != nil }
         // Term frequencies: how many records carry each phone, e-mail and whole name
         // (sharing a phone that twenty records carry says less), how many values of each
         // kind there are, and the chance that two records sharing a kind of value share
@@ -151,16 +156,18 @@ public final class Corpus: Sendable {
                 (kind, squares[kind, default: 0] / (total * total))
             })
         let totalValues = totals.mapValues { Int($0) }
-        func adjustments(_ values: [[String]], kind: String) -> [[Double]] {
-            values.map { list in
-                list.map {
-                    Self.frequencyAdjustment(
-                        kind + $0, counts: counts, typicalShare: typical, totals: totalValues)
-                }
-            }
+        func adjustments(_ values: [[String]], kind: String) -> PackedLists<Double> {
+            PackedLists(
+                values.map { list in
+                    list.map {
+                        Self.frequencyAdjustment(
+                            kind + $0, counts: counts, typicalShare: typical,
+                            totals: totalValues)
+                    }
+                })
         }
-        phoneIDs = phones.map { $0.map { code("p|" + $0) } }
-        emailIDs = emails.map { $0.map { code("e|" + $0) } }
+        phoneIDs = PackedLists(phones.map { $0.map { code("p|" + $0) } })
+        emailIDs = PackedLists(emails.map { $0.map { code("e|" + $0) } })
         phoneAdjustments = adjustments(phones, kind: "p|")
         emailAdjustments = adjustments(emails, kind: "e|")
         nameAdjustments = nameKeys.map {
@@ -194,13 +201,17 @@ public final class Corpus: Sendable {
     /// How alike two tokens are: 1 when equal, high when they sound alike or one is a
     /// clear typo or abbreviation of the other, 0 otherwise.
     func tokenSimilarity(_ a: Int32, _ b: Int32) -> Double {
+        tokenBytes.elements.withUnsafeBufferPointer { tokenSimilarity(a, b, texts: $0) }
+    }
+
+    /// The same, with the token texts at hand (`tokenBytes.elements`), so that a loop
+    /// over many tokens opens the buffer once.
+    func tokenSimilarity(_ a: Int32, _ b: Int32, texts: UnsafeBufferPointer<UInt8>) -> Double {
         if a == b { return 1 }
-        let left = tokenBytes[Int(a)]
-        let right = tokenBytes[Int(b)]
         // Numbers must agree exactly: "Ferme 12" is not "Ferme 13".
-        if left.first.map(Self.isDigit) == true || right.first.map(Self.isDigit) == true {
-            return 0
-        }
+        if tokenIsNumber[Int(a)] || tokenIsNumber[Int(b)] { return 0 }
+        let left = UnsafeBufferPointer(rebasing: texts[tokenBytes.bounds(of: Int(a))])
+        let right = UnsafeBufferPointer(rebasing: texts[tokenBytes.bounds(of: Int(b))])
         let jaroWinkler = TokenSimilarity.jaroWinkler(left, right)
         var similarity = jaroWinkler >= 0.88 ? jaroWinkler : 0
         if tokenPhonetic[Int(a)] == tokenPhonetic[Int(b)], min(left.count, right.count) >= 3 {
@@ -238,5 +249,40 @@ public struct CorpusStatistics: Sendable, Equatable {
             totals[kind, default: 0] += Int(after - before)
             squares[kind, default: 0] += after * after - before * before
         }
+    }
+}
+
+/// Lists end to end in one array: list `i` is `elements[bounds(of: i)]`.
+///
+/// An array of arrays hands out each list as an array of its own, whose reference count
+/// goes up and down on every read; run on every candidate pair, that costs more than the
+/// comparison that reads it. Here a read is two indices into flat storage.
+struct PackedLists<Element: Sendable>: Sendable {
+    let elements: [Element]
+    /// Where each list begins in `elements`, and one more: where the last one ends.
+    let starts: [Int]
+
+    init(_ lists: [[Element]]) {
+        var elements: [Element] = []
+        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var starts = [0]
+        starts.reserveCapacity(lists.count + 1)
+        for list in lists {
+            elements.append(contentsOf: list)
+            starts.append(elements.count)
+        }
+        self.elements = elements
+        self.starts = starts
+    }
+
+    var count: Int { starts.count - 1 }
+
+    func bounds(of list: Int) -> Range<Int> {
+        starts[list]..<starts[list + 1]
+    }
+
+    /// One list, copied out: for the cold paths.
+    subscript(list: Int) -> ArraySlice<Element> {
+        elements[bounds(of: list)]
     }
 }

@@ -184,7 +184,16 @@ public enum TokenSimilarity {
     }
 
     public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
-        if a == b { return a.isEmpty ? 0 : 1 }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in jaroWinkler(a, b) }
+        }
+    }
+
+    /// The same on bytes in place, as the name comparison reads them.
+    public static func jaroWinkler(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
+    ) -> Double {
+        if a.elementsEqual(b) { return a.isEmpty ? 0 : 1 }
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         // Matched positions as bit masks: no allocation for the tokens of names.
@@ -219,7 +228,8 @@ public enum TokenSimilarity {
     }
 
     private static func winkler(
-        matches: Int, transpositions: Int, short: [UInt8], long: [UInt8]
+        matches: Int, transpositions: Int, short: UnsafeBufferPointer<UInt8>,
+        long: UnsafeBufferPointer<UInt8>
     ) -> Double {
         let m = Double(matches)
         let jaro =
@@ -231,7 +241,9 @@ public enum TokenSimilarity {
     }
 
     /// The same for texts longer than 64 bytes, with arrays for the matched positions.
-    private static func jaroWinklerLong(_ short: [UInt8], _ long: [UInt8]) -> Double {
+    private static func jaroWinklerLong(
+        _ short: UnsafeBufferPointer<UInt8>, _ long: UnsafeBufferPointer<UInt8>
+    ) -> Double {
         let window = max(0, long.count / 2 - 1)
         var longMatched = [Bool](repeating: false, count: long.count)
         var shortMatches: [UInt8] = []
