@@ -20,9 +20,8 @@ public final class Corpus: Sendable {
     let tokenWeight: [Double]
     /// Whether a token is a generic word of the trade.
     let tokenIsGeneric: [Bool]
-    /// Each record's name tokens (ids, sorted by id) and their total weight.
+    /// Each record's name tokens (ids, sorted by id), and its contact's.
     let names: PackedLists<Int32>
-    let nameWeight: [Double]
     let contacts: PackedLists<Int32>
     /// Per-record values that comparisons read on every pair, kept apart from the records
     /// so that a comparison copies no record: short texts are interned (-1 when absent).
@@ -36,17 +35,12 @@ public final class Corpus: Sendable {
     let phoneAdjustments: PackedLists<Double>
     let emailAdjustments: PackedLists<Double>
     let nameAdjustments: [Double]
-    let companyNumbers: [Int32]
-    let postcodes: [Int32]
-    let localities: [Int32]
-    let houseNumbers: [Int32]
-    let legalForms: [Int32]
-    let points: [MatchPoint?]
     /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
     let nameKeys: [String]
-    /// Each record's folded street, as bytes, and whether it has one.
+    /// Each record's folded street, as bytes.
     let streets: PackedLists<UInt8>
-    let hasStreet: [Bool]
+    /// What comparisons read of each record on every pair, in one row a record.
+    let rows: [ComparisonRow]
 
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
@@ -113,9 +107,11 @@ public final class Corpus: Sendable {
         tokenPhonetic = phonetic
         tokenWeight = weights
         tokenIsGeneric = generic
-        self.names = PackedLists(names)
-        nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
-        self.contacts = PackedLists(contacts)
+        let packedNames = PackedLists(names)
+        let packedContacts = PackedLists(contacts)
+        self.names = packedNames
+        let nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
+        self.contacts = packedContacts
         var values: [String: Int32] = [:]
         func code(_ value: String?) -> Int32 {
             guard let value else { return -1 }
@@ -126,15 +122,14 @@ public final class Corpus: Sendable {
         }
         phones = records.map(\.phones)
         emails = records.map(\.emails)
-        companyNumbers = records.map { code($0.companyNumber.map { "c|" + $0 }) }
-        postcodes = records.map { code($0.postcode.map { "p|" + $0 }) }
-        localities = records.map { code($0.localityID.map { "l|" + $0 }) }
-        houseNumbers = records.map { code($0.houseNumber.map { "h|" + $0 }) }
-        legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
-        points = records.map(\.point)
+        let companyNumbers = records.map { code($0.companyNumber.map { "c|" + $0 }) }
+        let postcodes = records.map { code($0.postcode.map { "p|" + $0 }) }
+        let localities = records.map { code($0.localityID.map { "l|" + $0 }) }
+        let houseNumbers = records.map { code($0.houseNumber.map { "h|" + $0 }) }
+        let legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
         nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
-        streets = PackedLists(records.map { Array(($0.street ?? "").utf8) })
-        hasStreet = records.map { $0.street != nil }
+        let packedStreets = PackedLists(records.map { Array(($0.street ?? "").utf8) })
+        streets = packedStreets
         // Term frequencies: how many records carry each phone, e-mail and whole name
         // (sharing a phone that twenty records carry says less), how many values of each
         // kind there are, and the chance that two records sharing a kind of value share
@@ -166,13 +161,25 @@ public final class Corpus: Sendable {
                     }
                 })
         }
-        phoneIDs = PackedLists(phones.map { $0.map { code("p|" + $0) } })
-        emailIDs = PackedLists(emails.map { $0.map { code("e|" + $0) } })
+        let packedPhones = PackedLists(phones.map { $0.map { code("p|" + $0) } })
+        let packedEmails = PackedLists(emails.map { $0.map { code("e|" + $0) } })
+        phoneIDs = packedPhones
+        emailIDs = packedEmails
         phoneAdjustments = adjustments(phones, kind: "p|")
         emailAdjustments = adjustments(emails, kind: "e|")
         nameAdjustments = nameKeys.map {
             Self.frequencyAdjustment(
                 $0, counts: counts, typicalShare: typical, totals: totalValues)
+        }
+        rows = records.indices.map { record in
+            ComparisonRow(
+                names: packedNames.span(of: record), contacts: packedContacts.span(of: record),
+                phones: packedPhones.span(of: record), emails: packedEmails.span(of: record),
+                street: packedStreets.span(of: record), hasStreet: records[record].street != nil,
+                companyNumber: companyNumbers[record], postcode: postcodes[record],
+                locality: localities[record], houseNumber: houseNumbers[record],
+                legalForm: legalForms[record], nameWeight: nameWeight[record],
+                point: records[record].point)
         }
     }
 
@@ -281,8 +288,43 @@ struct PackedLists<Element: Sendable>: Sendable {
         starts[list]..<starts[list + 1]
     }
 
+    /// The bounds of a list, narrowed for a `ComparisonRow`.
+    func span(of list: Int) -> Range<Int32> {
+        Int32(starts[list])..<Int32(starts[list + 1])
+    }
+
     /// One list, copied out: for the cold paths.
     subscript(list: Int) -> ArraySlice<Element> {
         elements[bounds(of: list)]
     }
+}
+
+/// What the comparisons read of one record, side by side in memory.
+///
+/// A candidate pair's second record lies anywhere in the corpus. With each of these
+/// fields in an array of its own, a pair waited on memory once per field for it, and
+/// comparing spent more time waiting than computing; in one row it waits for a line or
+/// two.
+struct ComparisonRow: Sendable {
+    /// Where the record's lists lie in the corpus's packed lists.
+    var names: Range<Int32>
+    var contacts: Range<Int32>
+    var phones: Range<Int32>
+    var emails: Range<Int32>
+    var street: Range<Int32>
+    var hasStreet: Bool
+    /// Interned values, -1 when absent.
+    var companyNumber: Int32
+    var postcode: Int32
+    var locality: Int32
+    var houseNumber: Int32
+    var legalForm: Int32
+    /// The total weight of the name's tokens.
+    var nameWeight: Double
+    var point: MatchPoint?
+}
+
+extension Range<Int32> {
+    /// The range as array indices.
+    var positions: Range<Int> { Int(lowerBound)..<Int(upperBound) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A phonetic key for French and Dutch words, so that spellings that sound alike
 /// ("Dubois", "Duboys", "Dubbois"; "Verhaeghe", "Verhage"; "Meulemeester",
 /// "Meulemeestre") meet in one block and count as near-equal tokens.
@@ -142,7 +144,7 @@ public enum TokenSimilarity {
     public static func isEditSimilar(
         _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, atLeast threshold: Double
     ) -> Bool {
-        if a.elementsEqual(b) { return (a.isEmpty ? 0 : 1) >= threshold }
+        if same(a, b) { return (a.isEmpty ? 0 : 1) >= threshold }
         guard !a.isEmpty, !b.isEmpty else { return 0 >= threshold }
         let longer = max(a.count, b.count)
         var allowed = -1
@@ -183,6 +185,14 @@ public enum TokenSimilarity {
         }
     }
 
+    /// Whether two texts hold the same bytes: one `memcmp`, where the generic
+    /// `elementsEqual` walks an iterator byte by byte.
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+        return memcmp(left, right, a.count) == 0
+    }
+
     public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in jaroWinkler(a, b) }
@@ -193,7 +203,7 @@ public enum TokenSimilarity {
     public static func jaroWinkler(
         _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
     ) -> Double {
-        if a.elementsEqual(b) { return a.isEmpty ? 0 : 1 }
+        if same(a, b) { return a.isEmpty ? 0 : 1 }
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         // Matched positions as bit masks: no allocation for the tokens of names.
