@@ -66,16 +66,7 @@ public struct Blocking: Sendable {
         let recordKeys = parallelMap(count: corpus.count, threads: threads) {
             keys(of: $0, in: corpus)
         }
-        var blocks: [UInt64: [Int32]] = [:]
-        blocks.reserveCapacity(corpus.count * 4)
-        for (record, keys) in recordKeys.enumerated() {
-            // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
-            // sound alike); the record goes into the block once, or it would meet itself.
-            for key in keys where blocks[key]?.last != Int32(record) {
-                blocks[key, default: []].append(Int32(record))
-            }
-        }
-        var members = blocks.values.filter { $0.count > 1 }
+        var members = Self.blocks(recordKeys)
         if let newFrom {
             members = members.filter { $0.contains { Int($0) >= newFrom } }
         }
@@ -94,6 +85,39 @@ public struct Blocking: Sendable {
             unique.append(pair)
         }
         return unique
+    }
+
+    /// The records of each block of more than one record, in input order, each once: every
+    /// (key, record) sorted, then cut where the key changes.
+    ///
+    /// Sorting one flat array does what a dictionary of growing arrays did, without
+    /// hashing every key twice and allocating an array per block. The blocks come out in
+    /// key order; which pairs they give does not depend on it.
+    static func blocks(_ recordKeys: [[UInt64]]) -> [[Int32]] {
+        var entries: [BlockEntry] = []
+        entries.reserveCapacity(recordKeys.reduce(0) { $0 + $1.count })
+        for (record, keys) in recordKeys.enumerated() {
+            for key in keys { entries.append(BlockEntry(key: key, record: Int32(record))) }
+        }
+        entries.sort()
+        var blocks: [[Int32]] = []
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count, entries[end].key == entries[start].key { end += 1 }
+            defer { start = end }
+            // A block of one record (perhaps under two equal keys) gives no pair.
+            guard entries[end - 1].record != entries[start].record else { continue }
+            var block: [Int32] = []
+            block.reserveCapacity(end - start)
+            // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
+            // sound alike); the record goes into the block once, or it would meet itself.
+            for entry in entries[start..<end] where block.last != entry.record {
+                block.append(entry.record)
+            }
+            blocks.append(block)
+        }
+        return blocks
     }
 
     /// The pairs of one block: all of them in a small block, a sliding window over the
@@ -123,6 +147,16 @@ public struct Blocking: Sendable {
     static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
         let (low, high) = a < b ? (a, b) : (b, a)
         return UInt64(UInt32(low)) << 32 | UInt64(UInt32(high))
+    }
+}
+
+/// A record under one of its blocking keys, ordered by key, then record.
+struct BlockEntry: Comparable {
+    var key: UInt64
+    var record: Int32
+
+    static func < (left: BlockEntry, right: BlockEntry) -> Bool {
+        (left.key, left.record) < (right.key, right.record)
     }
 }
 
