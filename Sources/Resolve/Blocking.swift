@@ -77,7 +77,7 @@ public struct Blocking: Sendable {
         var all: [UInt64] = []
         all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks { all.append(contentsOf: chunk) }
-        all.sort()
+        RadixSort.sort(&all)
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
         for pair in all where unique.last != pair {
@@ -88,7 +88,7 @@ public struct Blocking: Sendable {
     }
 
     /// The records of each block of more than one record, in input order, each once: every
-    /// (key, record) sorted, then cut where the key changes.
+    /// (key, record) sorted by key, then cut where the key changes.
     ///
     /// Sorting one flat array does what a dictionary of growing arrays did, without
     /// hashing every key twice and allocating an array per block. The blocks come out in
@@ -99,7 +99,8 @@ public struct Blocking: Sendable {
         for (record, keys) in recordKeys.enumerated() {
             for key in keys { entries.append(BlockEntry(key: key, record: Int32(record))) }
         }
-        entries.sort()
+        // Stable: each key's records stay in input order.
+        RadixSort.sort(&entries) { $0.key }
         var blocks: [[Int32]] = []
         var start = 0
         while start < entries.count {
@@ -150,14 +151,10 @@ public struct Blocking: Sendable {
     }
 }
 
-/// A record under one of its blocking keys, ordered by key, then record.
-struct BlockEntry: Comparable {
+/// A record under one of its blocking keys.
+struct BlockEntry {
     var key: UInt64
     var record: Int32
-
-    static func < (left: BlockEntry, right: BlockEntry) -> Bool {
-        (left.key, left.record) < (right.key, right.record)
-    }
 }
 
 /// FNV-1a over the bytes of the parts, with a separator between parts.
