@@ -64,10 +64,12 @@ public final class Corpus: Sendable {
         names.reserveCapacity(records.count)
         contacts.reserveCapacity(records.count)
         var counts: [String: Int] = [:]
-        for record in records {
-            names.append(record.nameTokens.map(intern).sorted())
-            contacts.append(record.contactTokens.map(intern).sorted())
-            for value in Self.values(of: record) { counts[value, default: 0] += 1 }
+        // By index, reading fields in place: a record taken whole is copied, a reference
+        // count touched for each of its texts.
+        for record in records.indices {
+            names.append(records[record].nameTokens.map(intern).sorted())
+            contacts.append(records[record].contactTokens.map(intern).sorted())
+            for value in Self.values(of: records[record]) { counts[value, default: 0] += 1 }
         }
 
         var documentFrequency = [Int](repeating: 0, count: texts.count)
@@ -120,16 +122,31 @@ public final class Corpus: Sendable {
             values[value] = next
             return next
         }
-        phones = records.map(\.phones)
-        emails = records.map(\.emails)
-        let companyNumbers = records.map { code($0.companyNumber.map { "c|" + $0 }) }
-        let postcodes = records.map { code($0.postcode.map { "p|" + $0 }) }
-        let localities = records.map { code($0.localityID.map { "l|" + $0 }) }
-        let houseNumbers = records.map { code($0.houseNumber.map { "h|" + $0 }) }
-        let legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
-        nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
-        let packedStreets = PackedLists(records.map { Array(($0.street ?? "").utf8) })
-        streets = packedStreets
+        var phones: [[String]] = []
+        var emails: [[String]] = []
+        var companyNumbers: [Int32] = []
+        var postcodes: [Int32] = []
+        var localities: [Int32] = []
+        var houseNumbers: [Int32] = []
+        var legalForms: [Int32] = []
+        var nameKeys: [String] = []
+        var streets: [[UInt8]] = []
+        for record in records.indices {
+            phones.append(records[record].phones)
+            emails.append(records[record].emails)
+            companyNumbers.append(code(records[record].companyNumber.map { "c|" + $0 }))
+            postcodes.append(code(records[record].postcode.map { "p|" + $0 }))
+            localities.append(code(records[record].localityID.map { "l|" + $0 }))
+            houseNumbers.append(code(records[record].houseNumber.map { "h|" + $0 }))
+            legalForms.append(code(records[record].legalForm.map { "f|" + $0 }))
+            nameKeys.append("n|" + records[record].nameTokens.joined(separator: " "))
+            streets.append(Array((records[record].street ?? "").utf8))
+        }
+        self.phones = phones
+        self.emails = emails
+        self.nameKeys = nameKeys
+        let packedStreets = PackedLists(streets)
+        self.streets = packedStreets
         // Term frequencies: how many records carry each phone, e-mail and whole name
         // (sharing a phone that twenty records carry says less), how many values of each
         // kind there are, and the chance that two records sharing a kind of value share
