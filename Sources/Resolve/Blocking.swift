@@ -20,40 +20,55 @@ public struct Blocking: Sendable {
 
     /// The blocking keys of one record, hashed.
     public func keys(of record: Int, in corpus: Corpus) -> [UInt64] {
-        let item = corpus.records[record]
+        // Fields are read in place: the record taken whole would be copied.
+        let records = corpus.records
         var keys: [UInt64] = []
         func add(_ parts: String...) {
             var hasher = FNV()
             for part in parts { hasher.add(part) }
             keys.append(hasher.value)
         }
-        for phone in item.phones { add("p", phone) }
-        for email in item.emails { add("e", email) }
-        if let number = item.companyNumber { add("c", number) }
-        if !item.nameTokens.isEmpty { add("n", item.nameTokens.joined(separator: " ")) }
-        if let street = item.street, let postcode = item.postcode {
-            add("a", postcode, street, item.houseNumber ?? "")
+        for phone in records[record].phones { add("p", phone) }
+        for email in records[record].emails { add("e", email) }
+        if let number = records[record].companyNumber { add("c", number) }
+        if !records[record].nameTokens.isEmpty {
+            add("n", records[record].nameTokens.joined(separator: " "))
+        }
+        if let street = records[record].street, let postcode = records[record].postcode {
+            add("a", postcode, street, records[record].houseNumber ?? "")
         }
 
-        let phonetic = corpus.rarestTokens(of: record, limit: tokensPerRecord).map {
-            String(corpus.tokenPhonetic[Int($0)])
-        }
-        for (rank, key) in phonetic.enumerated() {
-            if let postcode = item.postcode { add("pc", postcode, key) }
-            if let locality = item.localityID { add("l", locality, key) }
+        let postcode = records[record].postcode
+        let locality = records[record].localityID
+        let point = records[record].point
+        let rarest = corpus.rarestTokens(of: record, limit: tokensPerRecord)
+        for (rank, token) in rarest.enumerated() {
+            // Numbers are hashed as the digits of their text, without making the text.
+            let phonetic = Int(corpus.tokenPhonetic[Int(token)])
+            func add(_ parts: String..., then numbers: Int...) {
+                var hasher = FNV()
+                for part in parts { hasher.add(part) }
+                for number in numbers { hasher.add(number) }
+                keys.append(hasher.value)
+            }
+            if let postcode { add("pc", postcode, then: phonetic) }
+            if let locality { add("l", locality, then: phonetic) }
             // The map cells catch neighbouring localities: the rarest token is enough.
-            if rank == 0, let point = item.point {
+            if rank == 0, let point {
                 // Two grids offset by half a cell: neighbours across a cell's edge still
                 // share a cell in one of them.
-                for offset in [0.0, 0.5] {
+                for (offset, text) in Self.gridOffsets {
                     let row = Int((point.latitude / cellSize + offset).rounded(.down))
                     let column = Int((point.longitude / cellSize + offset).rounded(.down))
-                    add("g", String(offset), String(row), String(column), key)
+                    add("g", text, then: row, column, phonetic)
                 }
             }
         }
         return keys
     }
+
+    /// The offsets of the two grids of map cells, and their text in the cells' keys.
+    private static let gridOffsets = [0.0, 0.5].map { ($0, String($0)) }
 
     /// The candidate pairs, each once, as `(lower index) << 32 | higher index`, sorted.
     ///
@@ -162,11 +177,25 @@ struct FNV {
     var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x100_0000_01b3
-        }
-        value ^= 0x1F
+        for byte in text.utf8 { add(byte: byte) }
+        add(byte: 0x1F)
+    }
+
+    /// The same as `add(String(number))`, without making the text.
+    mutating func add(_ number: Int) {
+        if number < 0 { add(byte: UInt8(ascii: "-")) }
+        let magnitude = number.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            add(byte: UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+        add(byte: 0x1F)
+    }
+
+    private mutating func add(byte: UInt8) {
+        value ^= UInt64(byte)
         value &*= 0x100_0000_01b3
     }
 }

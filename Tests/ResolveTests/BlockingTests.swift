@@ -47,3 +47,20 @@ struct BlockingTests {
         }
     }
 }
+
+@Suite struct BlockingKeyHashTests {
+    /// Keys are kept in the entity index: a number must hash as its text always did.
+    @Test func aNumberHashesAsItsText() {
+        var random = SplitMix(seed: 9)
+        let numbers =
+            [0, 1, 9, 10, 99, 100, -1, -10, Int.max, Int.min + 1]
+            + (0..<1000).map { _ in Int(truncatingIfNeeded: random.next()) >> 20 }
+        for number in numbers {
+            var byNumber = FNV()
+            byNumber.add(number)
+            var byText = FNV()
+            byText.add(String(number))
+            #expect(byNumber.value == byText.value, "\(number)")
+        }
+    }
+}
