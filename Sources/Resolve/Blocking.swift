@@ -20,40 +20,55 @@ public struct Blocking: Sendable {
 
     /// The blocking keys of one record, hashed.
     public func keys(of record: Int, in corpus: Corpus) -> [UInt64] {
-        let item = corpus.records[record]
+        // Fields are read in place: the record taken whole would be copied.
+        let records = corpus.records
         var keys: [UInt64] = []
         func add(_ parts: String...) {
             var hasher = FNV()
             for part in parts { hasher.add(part) }
             keys.append(hasher.value)
         }
-        for phone in item.phones { add("p", phone) }
-        for email in item.emails { add("e", email) }
-        if let number = item.companyNumber { add("c", number) }
-        if !item.nameTokens.isEmpty { add("n", item.nameTokens.joined(separator: " ")) }
-        if let street = item.street, let postcode = item.postcode {
-            add("a", postcode, street, item.houseNumber ?? "")
+        for phone in records[record].phones { add("p", phone) }
+        for email in records[record].emails { add("e", email) }
+        if let number = records[record].companyNumber { add("c", number) }
+        if !records[record].nameTokens.isEmpty {
+            add("n", records[record].nameTokens.joined(separator: " "))
+        }
+        if let street = records[record].street, let postcode = records[record].postcode {
+            add("a", postcode, street, records[record].houseNumber ?? "")
         }
 
-        let phonetic = corpus.rarestTokens(of: record, limit: tokensPerRecord).map {
-            String(corpus.tokenPhonetic[Int($0)])
-        }
-        for (rank, key) in phonetic.enumerated() {
-            if let postcode = item.postcode { add("pc", postcode, key) }
-            if let locality = item.localityID { add("l", locality, key) }
+        let postcode = records[record].postcode
+        let locality = records[record].localityID
+        let point = records[record].point
+        let rarest = corpus.rarestTokens(of: record, limit: tokensPerRecord)
+        for (rank, token) in rarest.enumerated() {
+            // Numbers are hashed as the digits of their text, without making the text.
+            let phonetic = Int(corpus.tokenPhonetic[Int(token)])
+            func add(_ parts: String..., then numbers: Int...) {
+                var hasher = FNV()
+                for part in parts { hasher.add(part) }
+                for number in numbers { hasher.add(number) }
+                keys.append(hasher.value)
+            }
+            if let postcode { add("pc", postcode, then: phonetic) }
+            if let locality { add("l", locality, then: phonetic) }
             // The map cells catch neighbouring localities: the rarest token is enough.
-            if rank == 0, let point = item.point {
+            if rank == 0, let point {
                 // Two grids offset by half a cell: neighbours across a cell's edge still
                 // share a cell in one of them.
-                for offset in [0.0, 0.5] {
+                for (offset, text) in Self.gridOffsets {
                     let row = Int((point.latitude / cellSize + offset).rounded(.down))
                     let column = Int((point.longitude / cellSize + offset).rounded(.down))
-                    add("g", String(offset), String(row), String(column), key)
+                    add("g", text, then: row, column, phonetic)
                 }
             }
         }
         return keys
     }
+
+    /// The offsets of the two grids of map cells, and their text in the cells' keys.
+    private static let gridOffsets = [0.0, 0.5].map { ($0, String($0)) }
 
     /// The candidate pairs, each once, as `(lower index) << 32 | higher index`, sorted.
     ///
@@ -66,16 +81,7 @@ public struct Blocking: Sendable {
         let recordKeys = parallelMap(count: corpus.count, threads: threads) {
             keys(of: $0, in: corpus)
         }
-        var blocks: [UInt64: [Int32]] = [:]
-        blocks.reserveCapacity(corpus.count * 4)
-        for (record, keys) in recordKeys.enumerated() {
-            // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
-            // sound alike); the record goes into the block once, or it would meet itself.
-            for key in keys where blocks[key]?.last != Int32(record) {
-                blocks[key, default: []].append(Int32(record))
-            }
-        }
-        var members = blocks.values.filter { $0.count > 1 }
+        var members = Self.blocks(recordKeys)
         if let newFrom {
             members = members.filter { $0.contains { Int($0) >= newFrom } }
         }
@@ -86,7 +92,7 @@ public struct Blocking: Sendable {
         var all: [UInt64] = []
         all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks { all.append(contentsOf: chunk) }
-        all.sort()
+        RadixSort.sort(&all)
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
         for pair in all where unique.last != pair {
@@ -94,6 +100,40 @@ public struct Blocking: Sendable {
             unique.append(pair)
         }
         return unique
+    }
+
+    /// The records of each block of more than one record, in input order, each once: every
+    /// (key, record) sorted by key, then cut where the key changes.
+    ///
+    /// Sorting one flat array does what a dictionary of growing arrays did, without
+    /// hashing every key twice and allocating an array per block. The blocks come out in
+    /// key order; which pairs they give does not depend on it.
+    static func blocks(_ recordKeys: [[UInt64]]) -> [[Int32]] {
+        var entries: [BlockEntry] = []
+        entries.reserveCapacity(recordKeys.reduce(0) { $0 + $1.count })
+        for (record, keys) in recordKeys.enumerated() {
+            for key in keys { entries.append(BlockEntry(key: key, record: Int32(record))) }
+        }
+        // Stable: each key's records stay in input order.
+        RadixSort.sort(&entries) { $0.key }
+        var blocks: [[Int32]] = []
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count, entries[end].key == entries[start].key { end += 1 }
+            defer { start = end }
+            // A block of one record (perhaps under two equal keys) gives no pair.
+            guard entries[end - 1].record != entries[start].record else { continue }
+            var block: [Int32] = []
+            block.reserveCapacity(end - start)
+            // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
+            // sound alike); the record goes into the block once, or it would meet itself.
+            for entry in entries[start..<end] where block.last != entry.record {
+                block.append(entry.record)
+            }
+            blocks.append(block)
+        }
+        return blocks
     }
 
     /// The pairs of one block: all of them in a small block, a sliding window over the
@@ -126,37 +166,62 @@ public struct Blocking: Sendable {
     }
 }
 
+/// A record under one of its blocking keys.
+struct BlockEntry {
+    var key: UInt64
+    var record: Int32
+}
+
 /// FNV-1a over the bytes of the parts, with a separator between parts.
 struct FNV {
     var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x100_0000_01b3
-        }
-        value ^= 0x1F
+        for byte in text.utf8 { add(byte: byte) }
+        add(byte: 0x1F)
+    }
+
+    /// The same as `add(String(number))`, without making the text.
+    mutating func add(_ number: Int) {
+        if number < 0 { add(byte: UInt8(ascii: "-")) }
+        let magnitude = number.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            add(byte: UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+        add(byte: 0x1F)
+    }
+
+    private mutating func add(byte: UInt8) {
+        value ^= UInt64(byte)
         value &*= 0x100_0000_01b3
     }
 }
 
 /// `transform` applied to 0..<count on `threads` threads, in contiguous ranges; the
 /// results in order.
+///
+/// Each result is written once, in place, into the array returned: no optional per
+/// result to unwrap and copy afterwards, which on twenty million compared pairs was a
+/// pass over a few hundred megabytes.
 func parallelMap<Result>(count: Int, threads: Int, _ transform: (Int) -> Result) -> [Result] {
     guard count > 0 else { return [] }
     let workers = max(1, min(threads, count / 64 + 1))
-    var results = [Result?](repeating: nil, count: count)
-    results.withUnsafeMutableBufferPointer { buffer in
-        // Each worker writes only its own slice of the buffer.
+    return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Each worker initialises only its own slice of the buffer.
         nonisolated(unsafe) let output = buffer
         // The callers pass closures that only read shared immutable state.
         nonisolated(unsafe) let transform = transform
         DispatchQueue.concurrentPerform(iterations: workers * 4) { part in
             let start = count * part / (workers * 4)
             let end = count * (part + 1) / (workers * 4)
-            for index in start..<end { output[index] = transform(index) }
+            for index in start..<end {
+                (output.baseAddress! + index).initialize(to: transform(index))
+            }
         }
+        // The parts cover 0..<count exactly once.
+        initialized = count
     }
-    // Every slot was written above: a nil here can only be a bug in the split.
-    return results.map { $0! }
 }

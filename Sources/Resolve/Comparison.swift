@@ -90,20 +90,27 @@ public struct ComparedPair: Sendable {
 extension Corpus {
     /// Compares two records field by field.
     public func compare(_ a: Int, _ b: Int, explain: Bool = false) -> ComparedPair {
+        let left = rows[a]
+        let right = rows[b]
         var pattern = Pattern()
         var adjustment = 0.0
         var adjusted: [String] = []
 
         // Names: token by token, rare tokens weighing more.
-        let (dice, overlap) = nameAgreement(a, b)
-        if !names[a].isEmpty, !names[b].isEmpty {
-            if names[a] == names[b] {
+        let (dice, overlap) = nameAgreement(left, right)
+        if !left.names.isEmpty, !right.names.isEmpty {
+            if left.names.count == right.names.count,
+                names.elements[left.names.positions]
+                    .elementsEqual(names.elements[right.names.positions])
+            {
                 pattern[.name] = 0
                 adjustment += nameAdjustments[a]
                 if explain { adjusted.append(nameKeys[a]) }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
-            } else if dice >= 0.7 || (overlap >= 0.95 && min(names[a].count, names[b].count) >= 2) {
+            } else if dice >= 0.7
+                || (overlap >= 0.95 && min(left.names.count, right.names.count) >= 2)
+            {
                 pattern[.name] = 2
             } else if dice >= 0.45 {
                 pattern[.name] = 3
@@ -114,43 +121,47 @@ extension Corpus {
 
         // Phones and e-mails: one shared value is strong evidence, less so for a value
         // many records carry (a cooperative's switchboard).
-        if !phoneIDs[a].isEmpty, !phoneIDs[b].isEmpty {
-            if let shared = phoneIDs[a].firstIndex(where: phoneIDs[b].contains) {
+        if let shared = Self.firstShared(phoneIDs.elements, left.phones, right.phones) {
+            if shared >= 0 {
                 pattern[.phone] = 0
-                adjustment += phoneAdjustments[a][shared]
+                adjustment += phoneAdjustments.elements[Int(left.phones.lowerBound) + shared]
                 if explain { adjusted.append("p|" + phones[a][shared]) }
             } else {
                 pattern[.phone] = 1
             }
         }
-        if !emailIDs[a].isEmpty, !emailIDs[b].isEmpty {
-            if let shared = emailIDs[a].firstIndex(where: emailIDs[b].contains) {
+        if let shared = Self.firstShared(emailIDs.elements, left.emails, right.emails) {
+            if shared >= 0 {
                 pattern[.email] = 0
-                adjustment += emailAdjustments[a][shared]
+                adjustment += emailAdjustments.elements[Int(left.emails.lowerBound) + shared]
                 if explain { adjusted.append("e|" + emails[a][shared]) }
             } else {
                 pattern[.email] = 1
             }
         }
-        if companyNumbers[a] >= 0, companyNumbers[b] >= 0 {
-            pattern[.companyNumber] = companyNumbers[a] == companyNumbers[b] ? 0 : 1
+        if left.companyNumber >= 0, right.companyNumber >= 0 {
+            pattern[.companyNumber] = left.companyNumber == right.companyNumber ? 0 : 1
         }
 
         pattern[.location] = locationLevel(a, b)
-        if let first = streets[a], let second = streets[b] {
-            let sameStreet =
-                first == second || TokenSimilarity.editSimilarity(first, second) >= 0.85
-            if sameStreet, houseNumbers[a] >= 0, houseNumbers[a] == houseNumbers[b] {
+        if left.hasStreet, right.hasStreet {
+            let sameStreet = streets.elements.withUnsafeBufferPointer { texts in
+                TokenSimilarity.isEditSimilar(
+                    UnsafeBufferPointer(rebasing: texts[left.street.positions]),
+                    UnsafeBufferPointer(rebasing: texts[right.street.positions]),
+                    atLeast: 0.85)
+            }
+            if sameStreet, left.houseNumber >= 0, left.houseNumber == right.houseNumber {
                 pattern[.address] = 0
             } else {
                 pattern[.address] = sameStreet ? 1 : 2
             }
         }
-        if !contacts[a].isEmpty, !contacts[b].isEmpty {
-            pattern[.contact] = shareToken(contacts[a], contacts[b]) ? 0 : 1
+        if !left.contacts.isEmpty, !right.contacts.isEmpty {
+            pattern[.contact] = shareContact(left, right) ? 0 : 1
         }
-        if legalForms[a] >= 0, legalForms[b] >= 0 {
-            pattern[.legalForm] = legalForms[a] == legalForms[b] ? 0 : 1
+        if left.legalForm >= 0, right.legalForm >= 0 {
+            pattern[.legalForm] = left.legalForm == right.legalForm ? 0 : 1
         }
         return ComparedPair(
             pattern: pattern, frequencyAdjustment: adjustment, nameDice: dice,
@@ -173,49 +184,88 @@ extension Corpus {
     /// The weighted Dice coefficient of the two names' tokens, and the share of the
     /// smaller name that the other covers.
     func nameAgreement(_ a: Int, _ b: Int) -> (dice: Double, overlap: Double) {
-        let left = names[a]
-        let right = names[b]
+        nameAgreement(rows[a], rows[b])
+    }
+
+    func nameAgreement(_ first: ComparisonRow, _ second: ComparisonRow)
+        -> (dice: Double, overlap: Double)
+    {
+        let left = first.names.positions
+        let right = second.names.positions
         guard !left.isEmpty, !right.isEmpty else { return (0, 0) }
-        var used: UInt64 = 0
-        var matched = 0.0
-        for token in left {
-            var best = 0.0
-            var bestIndex = -1
-            for (index, other) in right.enumerated() where index < 64 {
-                guard used & (1 << UInt64(index)) == 0 else { continue }
-                let similarity = tokenSimilarity(token, other)
-                if similarity > best {
-                    best = similarity
-                    bestIndex = index
-                    if similarity == 1 { break }
+        let tokens = names.elements
+        let matched = tokenBytes.elements.withUnsafeBufferPointer { texts in
+            // Each token of the other name pairs with one token at most: a bit each.
+            var used: UInt64 = 0
+            var matched = 0.0
+            for token in tokens[left] {
+                var best = 0.0
+                var bestIndex = -1
+                for index in 0..<min(right.count, 64) where used & (1 << UInt64(index)) == 0 {
+                    let other = tokens[right.lowerBound + index]
+                    let similarity = tokenSimilarity(token, other, texts: texts)
+                    if similarity > best {
+                        best = similarity
+                        bestIndex = index
+                        if similarity == 1 { break }
+                    }
                 }
+                guard bestIndex >= 0 else { continue }
+                used |= 1 << UInt64(bestIndex)
+                let other = tokens[right.lowerBound + bestIndex]
+                let weight = (tokenWeight[Int(token)] + tokenWeight[Int(other)]) / 2
+                matched += best * weight
             }
-            guard bestIndex >= 0 else { continue }
-            used |= 1 << UInt64(bestIndex)
-            let weight = (tokenWeight[Int(token)] + tokenWeight[Int(right[bestIndex])]) / 2
-            matched += best * weight
+            return matched
         }
-        let total = nameWeight[a] + nameWeight[b]
-        let smaller = min(nameWeight[a], nameWeight[b])
+        let total = first.nameWeight + second.nameWeight
+        let smaller = min(first.nameWeight, second.nameWeight)
         return (
             total > 0 ? min(1, 2 * matched / total) : 0,
             smaller > 0 ? min(1, matched / smaller) : 0
         )
     }
 
-    func shareToken(_ left: [Int32], _ right: [Int32]) -> Bool {
-        for token in left where tokenBytes[Int(token)].count >= 3 {
-            for other in right where tokenSimilarity(token, other) >= 0.9 { return true }
+    /// Whether the two records' contacts have a token of three letters or more in common,
+    /// give or take a typo.
+    func shareContact(_ first: ComparisonRow, _ second: ComparisonRow) -> Bool {
+        let tokens = contacts.elements
+        return tokenBytes.elements.withUnsafeBufferPointer { texts in
+            for token in tokens[first.contacts.positions]
+            where tokenBytes.bounds(of: Int(token)).count >= 3 {
+                for other in tokens[second.contacts.positions]
+                where tokenSimilarity(token, other, texts: texts) >= 0.9 {
+                    return true
+                }
+            }
+            return false
         }
-        return false
+    }
+
+    /// Where in the first list the first value that the second holds too is; -1 when the
+    /// lists share none, nil when either is empty (the comparison is then null).
+    static func firstShared(_ values: [Int32], _ first: Range<Int32>, _ second: Range<Int32>)
+        -> Int?
+    {
+        let left = first.positions
+        let right = second.positions
+        guard !left.isEmpty, !right.isEmpty else { return nil }
+        for index in left {
+            for other in right where values[other] == values[index] {
+                return index - left.lowerBound
+            }
+        }
+        return -1
     }
 
     func locationLevel(_ a: Int, _ b: Int) -> UInt8 {
-        let samePostcode = postcodes[a] >= 0 && postcodes[a] == postcodes[b]
-        let sameLocality = localities[a] >= 0 && localities[a] == localities[b]
+        let left = rows[a]
+        let right = rows[b]
+        let samePostcode = left.postcode >= 0 && left.postcode == right.postcode
+        let sameLocality = left.locality >= 0 && left.locality == right.locality
         if samePostcode && sameLocality { return 0 }
         if samePostcode || sameLocality { return 1 }
-        if let first = points[a], let second = points[b] {
+        if let first = left.point, let second = right.point {
             // Two locality centres 4 km apart may be the same farm between them.
             let distance = max(0, first.distance(to: second) - first.radius - second.radius)
             if distance <= 5 { return 2 }

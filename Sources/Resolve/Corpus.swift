@@ -10,7 +10,9 @@ public final class Corpus: Sendable {
     public let records: [MatchRecord]
 
     /// Token texts (as bytes) by token id, for names and contacts alike.
-    let tokenBytes: [[UInt8]]
+    let tokenBytes: PackedLists<UInt8>
+    /// Whether a token begins with a digit: such tokens agree only when equal.
+    let tokenIsNumber: [Bool]
     /// The phonetic key's id of each token.
     let tokenPhonetic: [Int32]
     /// How much a token tells two producers apart: its inverse document frequency among
@@ -18,10 +20,9 @@ public final class Corpus: Sendable {
     let tokenWeight: [Double]
     /// Whether a token is a generic word of the trade.
     let tokenIsGeneric: [Bool]
-    /// Each record's name tokens (ids, sorted by id) and their total weight.
-    let names: [[Int32]]
-    let nameWeight: [Double]
-    let contacts: [[Int32]]
+    /// Each record's name tokens (ids, sorted by id), and its contact's.
+    let names: PackedLists<Int32>
+    let contacts: PackedLists<Int32>
     /// Per-record values that comparisons read on every pair, kept apart from the records
     /// so that a comparison copies no record: short texts are interned (-1 when absent).
     let phones: [[String]]
@@ -29,21 +30,17 @@ public final class Corpus: Sendable {
     /// The same phones and e-mails interned, as comparisons test them, with the
     /// term-frequency adjustment of each, and that of each record's whole name: worked
     /// out once here rather than for every pair that shares one.
-    let phoneIDs: [[Int32]]
-    let emailIDs: [[Int32]]
-    let phoneAdjustments: [[Double]]
-    let emailAdjustments: [[Double]]
+    let phoneIDs: PackedLists<Int32>
+    let emailIDs: PackedLists<Int32>
+    let phoneAdjustments: PackedLists<Double>
+    let emailAdjustments: PackedLists<Double>
     let nameAdjustments: [Double]
-    let companyNumbers: [Int32]
-    let postcodes: [Int32]
-    let localities: [Int32]
-    let houseNumbers: [Int32]
-    let legalForms: [Int32]
-    let points: [MatchPoint?]
     /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
     let nameKeys: [String]
     /// Each record's folded street, as bytes.
-    let streets: [[UInt8]?]
+    let streets: PackedLists<UInt8>
+    /// What comparisons read of each record on every pair, in one row a record.
+    let rows: [ComparisonRow]
 
     /// Generic words count this much of a rare word at most.
     static let genericFactor = 0.2
@@ -67,10 +64,12 @@ public final class Corpus: Sendable {
         names.reserveCapacity(records.count)
         contacts.reserveCapacity(records.count)
         var counts: [String: Int] = [:]
-        for record in records {
-            names.append(record.nameTokens.map(intern).sorted())
-            contacts.append(record.contactTokens.map(intern).sorted())
-            for value in Self.values(of: record) { counts[value, default: 0] += 1 }
+        // By index, reading fields in place: a record taken whole is copied, a reference
+        // count touched for each of its texts.
+        for record in records.indices {
+            names.append(records[record].nameTokens.map(intern).sorted())
+            contacts.append(records[record].contactTokens.map(intern).sorted())
+            for value in Self.values(of: records[record]) { counts[value, default: 0] += 1 }
         }
 
         var documentFrequency = [Int](repeating: 0, count: texts.count)
@@ -105,13 +104,16 @@ public final class Corpus: Sendable {
             generic.append(isGeneric)
         }
 
-        tokenBytes = texts
+        tokenBytes = PackedLists(texts)
+        tokenIsNumber = texts.map { $0.first.map(Self.isDigit) == true }
         tokenPhonetic = phonetic
         tokenWeight = weights
         tokenIsGeneric = generic
-        self.names = names
-        nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
-        self.contacts = contacts
+        let packedNames = PackedLists(names)
+        let packedContacts = PackedLists(contacts)
+        self.names = packedNames
+        let nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
+        self.contacts = packedContacts
         var values: [String: Int32] = [:]
         func code(_ value: String?) -> Int32 {
             guard let value else { return -1 }
@@ -120,16 +122,31 @@ public final class Corpus: Sendable {
             values[value] = next
             return next
         }
-        phones = records.map(\.phones)
-        emails = records.map(\.emails)
-        companyNumbers = records.map { code($0.companyNumber.map { "c|" + $0 }) }
-        postcodes = records.map { code($0.postcode.map { "p|" + $0 }) }
-        localities = records.map { code($0.localityID.map { "l|" + $0 }) }
-        houseNumbers = records.map { code($0.houseNumber.map { "h|" + $0 }) }
-        legalForms = records.map { code($0.legalForm.map { "f|" + $0 }) }
-        points = records.map(\.point)
-        nameKeys = records.map { "n|" + $0.nameTokens.joined(separator: " ") }
-        streets = records.map { $0.street.map { Array($0.utf8) } }
+        var phones: [[String]] = []
+        var emails: [[String]] = []
+        var companyNumbers: [Int32] = []
+        var postcodes: [Int32] = []
+        var localities: [Int32] = []
+        var houseNumbers: [Int32] = []
+        var legalForms: [Int32] = []
+        var nameKeys: [String] = []
+        var streets: [[UInt8]] = []
+        for record in records.indices {
+            phones.append(records[record].phones)
+            emails.append(records[record].emails)
+            companyNumbers.append(code(records[record].companyNumber.map { "c|" + $0 }))
+            postcodes.append(code(records[record].postcode.map { "p|" + $0 }))
+            localities.append(code(records[record].localityID.map { "l|" + $0 }))
+            houseNumbers.append(code(records[record].houseNumber.map { "h|" + $0 }))
+            legalForms.append(code(records[record].legalForm.map { "f|" + $0 }))
+            nameKeys.append("n|" + records[record].nameTokens.joined(separator: " "))
+            streets.append(Array((records[record].street ?? "").utf8))
+        }
+        self.phones = phones
+        self.emails = emails
+        self.nameKeys = nameKeys
+        let packedStreets = PackedLists(streets)
+        self.streets = packedStreets
         // Term frequencies: how many records carry each phone, e-mail and whole name
         // (sharing a phone that twenty records carry says less), how many values of each
         // kind there are, and the chance that two records sharing a kind of value share
@@ -151,21 +168,35 @@ public final class Corpus: Sendable {
                 (kind, squares[kind, default: 0] / (total * total))
             })
         let totalValues = totals.mapValues { Int($0) }
-        func adjustments(_ values: [[String]], kind: String) -> [[Double]] {
-            values.map { list in
-                list.map {
-                    Self.frequencyAdjustment(
-                        kind + $0, counts: counts, typicalShare: typical, totals: totalValues)
-                }
-            }
+        func adjustments(_ values: [[String]], kind: String) -> PackedLists<Double> {
+            PackedLists(
+                values.map { list in
+                    list.map {
+                        Self.frequencyAdjustment(
+                            kind + $0, counts: counts, typicalShare: typical,
+                            totals: totalValues)
+                    }
+                })
         }
-        phoneIDs = phones.map { $0.map { code("p|" + $0) } }
-        emailIDs = emails.map { $0.map { code("e|" + $0) } }
+        let packedPhones = PackedLists(phones.map { $0.map { code("p|" + $0) } })
+        let packedEmails = PackedLists(emails.map { $0.map { code("e|" + $0) } })
+        phoneIDs = packedPhones
+        emailIDs = packedEmails
         phoneAdjustments = adjustments(phones, kind: "p|")
         emailAdjustments = adjustments(emails, kind: "e|")
         nameAdjustments = nameKeys.map {
             Self.frequencyAdjustment(
                 $0, counts: counts, typicalShare: typical, totals: totalValues)
+        }
+        rows = records.indices.map { record in
+            ComparisonRow(
+                names: packedNames.span(of: record), contacts: packedContacts.span(of: record),
+                phones: packedPhones.span(of: record), emails: packedEmails.span(of: record),
+                street: packedStreets.span(of: record), hasStreet: records[record].street != nil,
+                companyNumber: companyNumbers[record], postcode: postcodes[record],
+                locality: localities[record], houseNumber: houseNumbers[record],
+                legalForm: legalForms[record], nameWeight: nameWeight[record],
+                point: records[record].point)
         }
     }
 
@@ -194,13 +225,17 @@ public final class Corpus: Sendable {
     /// How alike two tokens are: 1 when equal, high when they sound alike or one is a
     /// clear typo or abbreviation of the other, 0 otherwise.
     func tokenSimilarity(_ a: Int32, _ b: Int32) -> Double {
+        tokenBytes.elements.withUnsafeBufferPointer { tokenSimilarity(a, b, texts: $0) }
+    }
+
+    /// The same, with the token texts at hand (`tokenBytes.elements`), so that a loop
+    /// over many tokens opens the buffer once.
+    func tokenSimilarity(_ a: Int32, _ b: Int32, texts: UnsafeBufferPointer<UInt8>) -> Double {
         if a == b { return 1 }
-        let left = tokenBytes[Int(a)]
-        let right = tokenBytes[Int(b)]
         // Numbers must agree exactly: "Ferme 12" is not "Ferme 13".
-        if left.first.map(Self.isDigit) == true || right.first.map(Self.isDigit) == true {
-            return 0
-        }
+        if tokenIsNumber[Int(a)] || tokenIsNumber[Int(b)] { return 0 }
+        let left = UnsafeBufferPointer(rebasing: texts[tokenBytes.bounds(of: Int(a))])
+        let right = UnsafeBufferPointer(rebasing: texts[tokenBytes.bounds(of: Int(b))])
         let jaroWinkler = TokenSimilarity.jaroWinkler(left, right)
         var similarity = jaroWinkler >= 0.88 ? jaroWinkler : 0
         if tokenPhonetic[Int(a)] == tokenPhonetic[Int(b)], min(left.count, right.count) >= 3 {
@@ -239,4 +274,74 @@ public struct CorpusStatistics: Sendable, Equatable {
             squares[kind, default: 0] += after * after - before * before
         }
     }
+}
+
+/// Lists end to end in one array: list `i` is `elements[bounds(of: i)]`.
+///
+/// An array of arrays hands out each list as an array of its own, whose reference count
+/// goes up and down on every read; run on every candidate pair, that costs more than the
+/// comparison that reads it. Here a read is two indices into flat storage.
+struct PackedLists<Element: Sendable>: Sendable {
+    let elements: [Element]
+    /// Where each list begins in `elements`, and one more: where the last one ends.
+    let starts: [Int]
+
+    init(_ lists: [[Element]]) {
+        var elements: [Element] = []
+        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var starts = [0]
+        starts.reserveCapacity(lists.count + 1)
+        for list in lists {
+            elements.append(contentsOf: list)
+            starts.append(elements.count)
+        }
+        self.elements = elements
+        self.starts = starts
+    }
+
+    var count: Int { starts.count - 1 }
+
+    func bounds(of list: Int) -> Range<Int> {
+        starts[list]..<starts[list + 1]
+    }
+
+    /// The bounds of a list, narrowed for a `ComparisonRow`.
+    func span(of list: Int) -> Range<Int32> {
+        Int32(starts[list])..<Int32(starts[list + 1])
+    }
+
+    /// One list, copied out: for the cold paths.
+    subscript(list: Int) -> ArraySlice<Element> {
+        elements[bounds(of: list)]
+    }
+}
+
+/// What the comparisons read of one record, side by side in memory.
+///
+/// A candidate pair's second record lies anywhere in the corpus. With each of these
+/// fields in an array of its own, a pair waited on memory once per field for it, and
+/// comparing spent more time waiting than computing; in one row it waits for a line or
+/// two.
+struct ComparisonRow: Sendable {
+    /// Where the record's lists lie in the corpus's packed lists.
+    var names: Range<Int32>
+    var contacts: Range<Int32>
+    var phones: Range<Int32>
+    var emails: Range<Int32>
+    var street: Range<Int32>
+    var hasStreet: Bool
+    /// Interned values, -1 when absent.
+    var companyNumber: Int32
+    var postcode: Int32
+    var locality: Int32
+    var houseNumber: Int32
+    var legalForm: Int32
+    /// The total weight of the name's tokens.
+    var nameWeight: Double
+    var point: MatchPoint?
+}
+
+extension Range<Int32> {
+    /// The range as array indices.
+    var positions: Range<Int> { Int(lowerBound)..<Int(upperBound) }
 }

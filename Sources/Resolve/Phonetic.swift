@@ -1,3 +1,5 @@
+import Foundation
+
 /// A phonetic key for French and Dutch words, so that spellings that sound alike
 /// ("Dubois", "Duboys", "Dubbois"; "Verhaeghe", "Verhage"; "Meulemeester",
 /// "Meulemeestre") meet in one block and count as near-equal tokens.
@@ -131,8 +133,77 @@ public enum TokenSimilarity {
         return 1 - Double(distance) / Double(max(a.count, b.count))
     }
 
+    /// Whether `editSimilarity(a, b) >= threshold`, without the whole distance table.
+    ///
+    /// The threshold allows at most some number of edits for texts of this length; the
+    /// answer is no as soon as the lengths differ by more, or as soon as a whole row of
+    /// the table exceeds it (a row's least value never falls from one row to the next).
+    /// Only the diagonal band that such a distance can cross is filled in; a cell beside
+    /// it stands for "too far". The answer is the one `editSimilarity` would give, to
+    /// the last bit: the allowance is found with the same arithmetic.
+    public static func isEditSimilar(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, atLeast threshold: Double
+    ) -> Bool {
+        if same(a, b) { return (a.isEmpty ? 0 : 1) >= threshold }
+        guard !a.isEmpty, !b.isEmpty else { return 0 >= threshold }
+        let longer = max(a.count, b.count)
+        var allowed = -1
+        while allowed < longer, 1 - Double(allowed + 1) / Double(longer) >= threshold {
+            allowed += 1
+        }
+        guard allowed >= 0, abs(a.count - b.count) <= allowed else { return false }
+        let tooFar = allowed + 1
+        let width = b.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { buffer in
+            buffer.initialize(repeating: tooFar)
+            var older = 0
+            var previous = width
+            var current = 2 * width
+            for j in 0...min(b.count, allowed) { buffer[previous + j] = j }
+            for i in 1...a.count {
+                let first = max(1, i - allowed)
+                let last = min(b.count, i + allowed)
+                buffer[current + first - 1] = first == 1 && i <= allowed ? i : tooFar
+                if last < b.count { buffer[current + last + 1] = tooFar }
+                var rowLeast = buffer[current + first - 1]
+                for j in first...last {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(
+                        buffer[previous + j] + 1, buffer[current + j - 1] + 1,
+                        buffer[previous + j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, buffer[older + j - 2] + 1)
+                    }
+                    value = min(value, tooFar)
+                    buffer[current + j] = value
+                    rowLeast = min(rowLeast, value)
+                }
+                if rowLeast > allowed { return false }
+                (older, previous, current) = (previous, current, older)
+            }
+            return buffer[previous + b.count] <= allowed
+        }
+    }
+
+    /// Whether two texts hold the same bytes: one `memcmp`, where the generic
+    /// `elementsEqual` walks an iterator byte by byte.
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+        return memcmp(left, right, a.count) == 0
+    }
+
     public static func jaroWinkler(_ a: [UInt8], _ b: [UInt8]) -> Double {
-        if a == b { return a.isEmpty ? 0 : 1 }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in jaroWinkler(a, b) }
+        }
+    }
+
+    /// The same on bytes in place, as the name comparison reads them.
+    public static func jaroWinkler(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
+    ) -> Double {
+        if same(a, b) { return a.isEmpty ? 0 : 1 }
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         // Matched positions as bit masks: no allocation for the tokens of names.
@@ -167,7 +238,8 @@ public enum TokenSimilarity {
     }
 
     private static func winkler(
-        matches: Int, transpositions: Int, short: [UInt8], long: [UInt8]
+        matches: Int, transpositions: Int, short: UnsafeBufferPointer<UInt8>,
+        long: UnsafeBufferPointer<UInt8>
     ) -> Double {
         let m = Double(matches)
         let jaro =
@@ -179,7 +251,9 @@ public enum TokenSimilarity {
     }
 
     /// The same for texts longer than 64 bytes, with arrays for the matched positions.
-    private static func jaroWinklerLong(_ short: [UInt8], _ long: [UInt8]) -> Double {
+    private static func jaroWinklerLong(
+        _ short: UnsafeBufferPointer<UInt8>, _ long: UnsafeBufferPointer<UInt8>
+    ) -> Double {
         let window = max(0, long.count / 2 - 1)
         var longMatched = [Bool](repeating: false, count: long.count)
         var shortMatches: [UInt8] = []

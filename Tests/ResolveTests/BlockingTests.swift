@@ -16,3 +16,51 @@ struct BlockingTests {
         #expect(pairs == [Blocking.pair(0, 1)])
     }
 }
+
+@Suite struct RadixSortTests {
+    @Test func sortsAsTheStandardLibraryDoes() {
+        var random = SplitMix(seed: 7)
+        for count in [0, 1, 2, 100, 70_000] {
+            // Small values, large ones, and many repeats.
+            let values = (0..<count).map { index -> UInt64 in
+                switch index % 3 {
+                case 0: random.next() % 1000
+                case 1: random.next()
+                default: random.next() & 0xFFFF_0000_0000_FFFF
+                }
+            }
+            var sorted = values
+            RadixSort.sort(&sorted)
+            #expect(sorted == values.sorted())
+        }
+    }
+
+    @Test func keepsTheOrderOfEqualKeys() {
+        var random = SplitMix(seed: 8)
+        var entries = (0..<50_000).map {
+            BlockEntry(key: (random.next() % 500) << 40, record: Int32($0))
+        }
+        RadixSort.sort(&entries) { $0.key }
+        for (first, second) in zip(entries, entries.dropFirst()) {
+            #expect(
+                first.key < second.key || (first.key == second.key && first.record < second.record))
+        }
+    }
+}
+
+@Suite struct BlockingKeyHashTests {
+    /// Keys are kept in the entity index: a number must hash as its text always did.
+    @Test func aNumberHashesAsItsText() {
+        var random = SplitMix(seed: 9)
+        let numbers =
+            [0, 1, 9, 10, 99, 100, -1, -10, Int.max, Int.min + 1]
+            + (0..<1000).map { _ in Int(truncatingIfNeeded: random.next()) >> 20 }
+        for number in numbers {
+            var byNumber = FNV()
+            byNumber.add(number)
+            var byText = FNV()
+            byText.add(String(number))
+            #expect(byNumber.value == byText.value, "\(number)")
+        }
+    }
+}

@@ -35,6 +35,36 @@ import Testing
         #expect(value > 0.9)
     }
 
+    /// The bounded test answers as the whole table does, on texts near and far apart.
+    @Test(arguments: [0.5, 0.8, 0.85, 0.9, 1.0])
+    func boundedEditTestAgreesWithTheDistance(_ threshold: Double) {
+        var random = SplitMix(seed: UInt64(threshold * 1000))
+        let letters = Array("abcde ".utf8)
+        func text() -> [UInt8] {
+            (0..<Int(random.next() % 14)).map { _ in letters[Int(random.next() % 6)] }
+        }
+        for _ in 0..<20_000 {
+            let a = text()
+            var b = random.next() % 2 == 0 ? text() : a
+            // A few edits of the first text, so that many pairs lie near the threshold.
+            for _ in 0..<Int(random.next() % 4) where !b.isEmpty {
+                let position = Int(random.next() % UInt64(b.count))
+                switch random.next() % 3 {
+                case 0: b.remove(at: position)
+                case 1: b.insert(letters[Int(random.next() % 6)], at: position)
+                default: b.swapAt(position, (position + 1) % b.count)
+                }
+            }
+            let expected = TokenSimilarity.editSimilarity(a, b) >= threshold
+            let bounded = a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    TokenSimilarity.isEditSimilar(a, b, atLeast: threshold)
+                }
+            }
+            #expect(bounded == expected, "\(a) \(b)")
+        }
+    }
+
     @Test func swappedLettersCountAsOneEdit() {
         let value = TokenSimilarity.editSimilarity(Array("hofstraat".utf8), Array("hosftraat".utf8))
         #expect(value >= 0.85)
