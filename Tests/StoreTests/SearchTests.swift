@@ -105,8 +105,9 @@ struct SearchTests {
         let lexemes = SearchWords.lexemes(name: "Ferme du Bois-Joli", locality: "BOIS")
         #expect(lexemes.map(\.word) == ["bois", "du", "ferme", "joli"])
         #expect(lexemes.map(\.positions) == [[3, 5], [2], [1], [4]])
-        #expect(SearchWords.lexemes(name: "Œufs & Élevage", locality: nil).map(\.word)
-            == ["elevage", "oeufs"])
+        #expect(
+            SearchWords.lexemes(name: "Œufs & Élevage", locality: nil).map(\.word)
+                == ["elevage", "oeufs"])
         #expect(
             SearchWords.query("Chèvrerie de l'Abbaye") == "'chevrerie' & 'de' & 'l' & 'abbaye'")
         #expect(SearchWords.query(" -- ") == nil)
