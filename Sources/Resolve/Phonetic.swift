@@ -117,14 +117,8 @@ public enum TokenSimilarity {
             for i in 1...a.count {
                 buffer[current] = i
                 for j in 1...b.count {
-                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                    var value = min(
-                        buffer[previous + j] + 1, buffer[current + j - 1] + 1,
-                        buffer[previous + j - 1] + cost)
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                        value = min(value, buffer[older + j - 2] + 1)
-                    }
-                    buffer[current + j] = value
+                    buffer[current + j] = editCell(
+                        a, b, i, j, buffer, rows: (older, previous, current))
                 }
                 (older, previous, current) = (previous, current, older)
             }
@@ -167,14 +161,8 @@ public enum TokenSimilarity {
                 if last < b.count { buffer[current + last + 1] = tooFar }
                 var rowLeast = buffer[current + first - 1]
                 for j in first...last {
-                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                    var value = min(
-                        buffer[previous + j] + 1, buffer[current + j - 1] + 1,
-                        buffer[previous + j - 1] + cost)
-                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                        value = min(value, buffer[older + j - 2] + 1)
-                    }
-                    value = min(value, tooFar)
+                    let value = min(
+                        editCell(a, b, i, j, buffer, rows: (older, previous, current)), tooFar)
                     buffer[current + j] = value
                     rowLeast = min(rowLeast, value)
                 }
@@ -183,6 +171,22 @@ public enum TokenSimilarity {
             }
             return buffer[previous + b.count] <= allowed
         }
+    }
+
+    /// The cell of row `i`, column `j` of the edit-distance table of `a` against `b`, a
+    /// swap of neighbours counting as one edit, from the cell to its left and the two
+    /// rows above; `rows` tells where each of the three rows starts in `table`.
+    @inline(__always)
+    private static func editCell<Text: RandomAccessCollection<UInt8>>(
+        _ a: Text, _ b: Text, _ i: Int, _ j: Int, _ table: UnsafeMutableBufferPointer<Int>,
+        rows: (older: Int, previous: Int, current: Int)
+    ) -> Int where Text.Index == Int {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        let value = min(
+            table[rows.previous + j] + 1, table[rows.current + j - 1] + 1,
+            table[rows.previous + j - 1] + cost)
+        guard i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] else { return value }
+        return min(value, table[rows.older + j - 2] + 1)
     }
 
     /// Whether two texts hold the same bytes: one `memcmp`, where the generic
