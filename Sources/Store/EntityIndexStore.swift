@@ -601,24 +601,23 @@ struct EntityIndexTables {
     func apply(_ changes: EntityIndexChanges, runID: Int64) throws {
         var delta = StatisticsDelta()
         let upserts = Self.lastOfEachKey(changes.upserts)
-        let upserted = Set(upserts.map { SourceKey($0.source, $0.sourceKey) })
+        let upsertKeys = upserts.map(SourceKey.init(of:))
+        let upserted = Set(upsertKeys)
         // A key both sent and removed in one run is taken as sent.
         let removed = changes.removals.map { SourceKey($0.source, $0.sourceKey) }
             .filter { !upserted.contains($0) }
-        let existing = try records(keys: Array(upserted) + removed)
+        let existing = try records(keys: upsertKeys + removed)
 
         // Step 1: the rows the run replaces or removes go to the history, then leave.
-        let leaving = (upserts.map { SourceKey($0.source, $0.sourceKey) } + removed)
-            .compactMap { existing[$0] }
+        let leaving = (upsertKeys + removed).compactMap { existing[$0] }
         try snapshot(leaving.map(\.id), runID: runID)
         try remove(leaving, delta: &delta)
 
         // Step 2: the run's rows; a replaced row keeps its id and the run that first
         // indexed it.
-        var nextID = try connection.reserveRecordIDs(
-            upserts.count { existing[SourceKey($0.source, $0.sourceKey)] == nil })
-        let rows = upserts.map { record in
-            guard let old = existing[SourceKey(record.source, record.sourceKey)] else {
+        var nextID = try connection.reserveRecordIDs(upsertKeys.count { existing[$0] == nil })
+        let rows = zip(upserts, upsertKeys).map { record, key in
+            guard let old = existing[key] else {
                 defer { nextID += 1 }
                 return (record: record, id: nextID, firstRun: runID)
             }
@@ -681,18 +680,20 @@ struct EntityIndexTables {
             self.source = source
             self.key = key
         }
+
+        init(of record: IndexedRecord) {
+            self.init(record.source, record.sourceKey)
+        }
     }
 
     /// The rows the run leaves in the index: of those sent under one source and key, the
     /// last, in its place.
     static func lastOfEachKey(_ records: [IndexedRecord]) -> [IndexedRecord] {
         var last: [SourceKey: Int] = [:]
-        for (index, record) in records.enumerated() {
-            last[SourceKey(record.source, record.sourceKey)] = index
-        }
+        for (index, record) in records.enumerated() { last[SourceKey(of: record)] = index }
         guard last.count < records.count else { return records }
         return records.enumerated().filter { index, record in
-            last[SourceKey(record.source, record.sourceKey)] == index
+            last[SourceKey(of: record)] == index
         }.map(\.element)
     }
 
@@ -706,7 +707,7 @@ struct EntityIndexTables {
                 for record in try records(
                     where: "source = ?1 AND source_key IN (\(marks))", arguments)
                 {
-                    found[SourceKey(record.source, record.sourceKey)] = record
+                    found[SourceKey(of: record)] = record
                 }
             }
         }

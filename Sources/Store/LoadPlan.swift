@@ -128,13 +128,13 @@ enum LoadPlanner {
         plan.counts.entitiesUpdated = plan.changedEntities.count
 
         // Step 2: records, compared by source and key with what each source sent before.
-        let sources = Set(run.records.map(\.provenance.source)).union(run.inputs.map(\.source))
+        var recordsPerSource: [String: Int] = [:]
+        for record in run.records { recordsPerSource[record.provenance.source, default: 0] += 1 }
+        let sources = Set(recordsPerSource.keys).union(run.inputs.map(\.source))
         var knownRecords: [String: [String: KnownRecord]] = [:]
         for source in sources { knownRecords[source] = try reader.records(ofSource: source) }
         // Sets sized up front: grown a key at a time, a million keys are rehashed into
         // ever larger tables some twenty times.
-        var recordsPerSource: [String: Int] = [:]
-        for record in run.records { recordsPerSource[record.provenance.source, default: 0] += 1 }
         var seenKeys = recordsPerSource.mapValues { Set<String>(minimumCapacity: $0) }
         var entitiesStarted = Set<String>(minimumCapacity: plan.newEntities.count)
         for (index, record) in run.records.enumerated() {

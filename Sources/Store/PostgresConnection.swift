@@ -90,6 +90,22 @@ final class PostgresConnection {
         return PostgresResult(result)
     }
 
+    /// Takes `count` consecutive keys from the sequence of `table.column` and returns
+    /// the first: one statement instead of a `nextval` per row of a COPY.
+    ///
+    /// `nextval` and `setval` are two steps: a connection inserting into the table outside
+    /// Glaneur in between could take a key of the block, and the COPY would then fail on
+    /// the primary key, writing nothing. Glaneur's own writers cannot, since they hold
+    /// the write lock. Like any sequence, the block is not given back by a rollback.
+    func reserveKeys(_ count: Int, of table: String, _ column: String) throws -> Int64 {
+        guard count > 0 else { return 0 }
+        let sequence = "pg_get_serial_sequence('\(table)', '\(column)')"
+        let last = try query(
+            "SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1)", [String(count)]
+        ).int64(0, 0)
+        return last - Int64(count) + 1
+    }
+
     /// Runs a query through a cursor and calls `body` with each row, fetching `batchSize`
     /// rows at a time, so that memory holds one batch however many rows there are.
     ///

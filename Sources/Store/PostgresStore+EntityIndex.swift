@@ -166,14 +166,8 @@ struct PostgresIndexConnection: IndexConnection {
         }
     }
 
-    /// A block of the sequence, taken in one statement (see `PostgresStore.reserveKeys`).
     func reserveRecordIDs(_ count: Int) throws -> Int64 {
-        guard count > 0 else { return 0 }
-        let sequence = "pg_get_serial_sequence('index_records', 'id')"
-        let last = try connection.query(
-            "SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1)", [String(count)]
-        ).int64(0, 0)
-        return last - Int64(count) + 1
+        try connection.reserveKeys(count, of: "index_records", "id")
     }
 
     static func text(_ argument: IndexArgument) -> String? {

@@ -331,7 +331,7 @@ public final class PostgresStore: MapStore {
         let entityList = Self.entityColumns.joined(separator: ", ")
         var fids = plan.knownEntities.mapValues(\.fid)
         fids.reserveCapacity(plan.knownEntities.count + plan.newEntities.count)
-        let firstNewFID = try reserveKeys(plan.newEntities.count, of: "entities", "fid")
+        let firstNewFID = try connection.reserveKeys(plan.newEntities.count, of: "entities", "fid")
         // A load that more than doubles the table builds its indexes afresh after the
         // COPY, which is several times cheaper than growing them row by row; they are
         // back before the commit. Smaller loads keep it, so readers are never locked out
@@ -362,8 +362,7 @@ public final class PostgresStore: MapStore {
                 rows.bigint(runID)
                 rows.bigint(runID)
                 rows.text(entity.contentHash)
-                rows.tsvector(
-                    SearchWords.lexemes(name: input.fields.name, locality: input.fields.locality))
+                rows.tsvector(SearchWords.lexemes(of: input.fields))
                 try rows.endRow()
                 fids[input.uid] = fid
             }
@@ -397,9 +396,7 @@ public final class PostgresStore: MapStore {
                     rows.bigint(runID)  // first_run: not copied back
                     rows.bigint(runID)
                     rows.text(entity.contentHash)
-                    rows.tsvector(
-                        SearchWords.lexemes(
-                            name: input.fields.name, locality: input.fields.locality))
+                    rows.tsvector(SearchWords.lexemes(of: input.fields))
                     try rows.endRow()
                 }
             }
@@ -428,7 +425,7 @@ public final class PostgresStore: MapStore {
                 ALTER TABLE records DROP CONSTRAINT records_entity_fid_fkey;
                 """)
         }
-        let firstNewID = try reserveKeys(plan.newRecords.count, of: "records", "id")
+        let firstNewID = try connection.reserveKeys(plan.newRecords.count, of: "records", "id")
         try connection.copyBinary(
             "COPY records (id, \(recordList)) FROM STDIN (FORMAT binary)"
         ) { rows in
@@ -596,22 +593,6 @@ public final class PostgresStore: MapStore {
             INSERT INTO record_history SELECT $1::bigint, r.* FROM records r
             WHERE r.id IN (\(selection)) ON CONFLICT DO NOTHING
             """, [runID] + (extra.map { [$0] } ?? []))
-    }
-
-    /// Takes `count` consecutive keys from the sequence of `table.column` and returns
-    /// the first: one statement instead of a `nextval` per row of the COPY.
-    ///
-    /// `nextval` and `setval` are two steps: a connection inserting into the table outside
-    /// Glaneur in between could take a key of the block, and the COPY would then fail on
-    /// the primary key, writing nothing. Glaneur's own writers cannot, since they hold
-    /// the write lock. Like any sequence, the block is not given back by a rollback.
-    private func reserveKeys(_ count: Int, of table: String, _ column: String) throws -> Int64 {
-        guard count > 0 else { return 0 }
-        let sequence = "pg_get_serial_sequence('\(table)', '\(column)')"
-        let last = try connection.query(
-            "SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1)", [String(count)]
-        ).int64(0, 0)
-        return last - Int64(count) + 1
     }
 
     /// Builds indexes after a bulk COPY with more sort memory than the default 64 MB, so

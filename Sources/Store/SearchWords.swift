@@ -46,6 +46,11 @@ enum SearchWords {
         return lexemes.sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
     }
 
+    /// The words of an entity's name and locality.
+    static func lexemes(of fields: EntityFields) -> [Lexeme] {
+        lexemes(name: fields.name, locality: fields.locality)
+    }
+
     /// A `tsquery` that needs every word of `text`, each taken literally; nil when the
     /// text has no word.
     static func query(_ text: String) -> String? {
