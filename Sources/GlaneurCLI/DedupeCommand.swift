@@ -177,16 +177,19 @@ enum DedupeCommand: Command {
             }
             opened = geocoderSlot
         }
-        var raw: [ProducerRecord] = []
+        // The records stay in their files' arrays: gathered into one, each would be
+        // copied, and every text in it retained and later released, on one core.
+        var raw: [[ProducerRecord]] = []
         var normalisedInput: [NormalizedRecord] = []
         var rejects = 0
         for outcome in outcomes.prefix(paths.count) {
             // Every slot of a file was filled above: nil can only be a bug.
             let contents = try outcome!.get()
-            raw += contents.records
+            raw.append(contents.records)
             normalisedInput += contents.normalised
             rejects += contents.rejects
         }
+        outcomes = []
         // The job was run above: nil can only be a bug.
         let geocoder = try opened!.get()
         if rejects > 0, !context.quiet {
@@ -199,24 +202,33 @@ enum DedupeCommand: Command {
 
         // Normalise on all cores, each thread with its own cache.
         let normalizer = Normalizer(options: Normalizer.Options(defaultCountry: country))
-        let records = raw
-        let normalised =
-            parallelChunks(records.count, threads: threads) { range in
-                let cache = NormalizationCache()
-                return range.map { normalizer.normalize(records[$0], cache: cache) }
-            } + normalisedInput
+        let files = consume raw
+        let starts = files.reduce(into: [0]) { starts, file in
+            starts.append(starts.last! + file.count)
+        }
+        let newCache = { (_: Int) in NormalizationCache() }
+        var normalised = parallelMap(count: starts.last!, threads: threads, state: newCache) {
+            cache, index in
+            // The file holding the index-th record: there are only a few.
+            let file = starts.lastIndex { $0 <= index }!
+            return normalizer.normalize(files[file][index - starts[file]], cache: cache)
+        }
+        normalised.append(contentsOf: normalisedInput)
         let normalisedAt = monotonicSeconds()
 
         // Matching needs the locality's point: queries without the street repeat a lot,
-        // and each distinct one is geocoded once.
-        // TODO: with street-level address files imported, geocode the street too and
-        // let the location comparison use the finer points.
+        // and each distinct one is geocoded once. Limitation: the offline gazetteer holds
+        // localities only, so two farms of one village are as close as two farms of the
+        // same address; street and house number comparisons tell them apart instead.
+        let recordQueries = parallelMap(count: normalised.count, threads: threads) { index in
+            AddressQuery(
+                postcode: normalised[index].postcode?.value,
+                locality: normalised[index].locality?.value,
+                country: normalised[index].country?.value)
+        }
         var queryIndex: [AddressQuery: Int] = [:]
         var queries: [AddressQuery] = []
-        let queryOfRecord = normalised.map { record in
-            let query = AddressQuery(
-                postcode: record.postcode?.value, locality: record.locality?.value,
-                country: record.country?.value)
+        let queryOfRecord = recordQueries.map { query in
             if let known = queryIndex[query] { return known }
             queries.append(query)
             queryIndex[query] = queries.count - 1
@@ -233,9 +245,12 @@ enum DedupeCommand: Command {
         }
         // The matching forms (tokens, phonetic keys, packed contacts) on all cores too:
         // one at a time they took a fifth of a million-row run.
-        return parallelChunks(normalised.count, threads: threads) { range in
-            range.map { MatchRecord(normalised[$0], geocode: places[$0]) }
+        let forms = parallelMap(count: normalised.count, threads: threads) { index in
+            MatchRecord(normalised[index], geocode: places[index])
         }
+        // Freed beside the matching, which starts on one core.
+        releaseInBackground((consume files, consume normalised))
+        return forms
     }
 
     /// What one input file holds.
@@ -263,32 +278,40 @@ enum DedupeCommand: Command {
     }
 
     /// The records of a file written by 'glaneur normalize', or nil for any other file.
+    ///
+    /// The first line decides: a partner's NDJSON is given back after one line, not after
+    /// the whole file has been read and split.
     static func readNormalized(_ path: String) throws -> [NormalizedRecord]? {
         guard path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") else { return nil }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         var records: [NormalizedRecord] = []
-        for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+        var lineStart = bytes.startIndex
+        var number = 0
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+            lineStart = lineEnd + 1
+            number += 1
             guard !line.allSatisfy(\.isWhitespace) else { continue }
-            let value = try JSONParser.parse(String(line))
+            let value = try JSONParser.parse(line)
             // Normalised records carry the rules applied; a partner's NDJSON does not.
             guard value["rules"] != nil, value["row"] != nil else {
-                if number == 0 { return nil }
+                if records.isEmpty { return nil }
                 throw GlaneurError.unreadable(
-                    path: path, location: GlaneurError.Location(line: number + 1),
+                    path: path, location: GlaneurError.Location(line: number),
                     reason: "mixes normalised records and other lines")
             }
             do {
                 records.append(try NormalizedRecord(json: value))
             } catch {
                 throw GlaneurError.unreadable(
-                    path: path, location: GlaneurError.Location(line: number + 1),
+                    path: path, location: GlaneurError.Location(line: number),
                     reason: error.description)
             }
         }
         return records
     }
 
-    /// `work` over contiguous ranges of 0..<count on all threads, results in order.
     // MARK: - Output
 
     static func writeClusters(_ resolution: Resolution, corpus: Corpus, path: String) throws {

@@ -1,4 +1,4 @@
-import Dispatch
+import GlaneurCore
 
 /// Finds the pairs worth comparing: records that share at least one blocking key.
 ///
@@ -197,31 +197,5 @@ struct FNV {
     private mutating func add(byte: UInt8) {
         value ^= UInt64(byte)
         value &*= 0x100_0000_01b3
-    }
-}
-
-/// `transform` applied to 0..<count on `threads` threads, in contiguous ranges; the
-/// results in order.
-///
-/// Each result is written once, in place, into the array returned: no optional per
-/// result to unwrap and copy afterwards, which on twenty million compared pairs was a
-/// pass over a few hundred megabytes.
-func parallelMap<Result>(count: Int, threads: Int, _ transform: (Int) -> Result) -> [Result] {
-    guard count > 0 else { return [] }
-    let workers = max(1, min(threads, count / 64 + 1))
-    return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
-        // Each worker initialises only its own slice of the buffer.
-        nonisolated(unsafe) let output = buffer
-        // The callers pass closures that only read shared immutable state.
-        nonisolated(unsafe) let transform = transform
-        DispatchQueue.concurrentPerform(iterations: workers * 4) { part in
-            let start = count * part / (workers * 4)
-            let end = count * (part + 1) / (workers * 4)
-            for index in start..<end {
-                (output.baseAddress! + index).initialize(to: transform(index))
-            }
-        }
-        // The parts cover 0..<count exactly once.
-        initialized = count
     }
 }

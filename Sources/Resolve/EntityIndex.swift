@@ -1,3 +1,5 @@
+import GlaneurCore
+
 /// A change to the map's entities, with what justified it, so that an operator can see it
 /// and undo it. Records are named by their position in `EntityIndex.records`.
 public enum EntityEvent: Sendable, Equatable {

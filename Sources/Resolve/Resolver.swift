@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import GlaneurCore
 
 /// A decision a person took on a pair, remembered across runs: never asked again, and
 /// fed to the model as a labelled example.
