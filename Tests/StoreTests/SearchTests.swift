@@ -89,7 +89,7 @@ struct SearchTests {
         let update = try store.load(builder.build())
         #expect(try store.search("chevrerie").map(\.uid) == ["partner:e-0"])
         #expect(try store.search("ferme 0").isEmpty)
-        try store.revert(runID: update.runID ?? 0)
+        _ = try store.revert(runID: update.runID ?? 0)
         #expect(try store.search("chevrerie").isEmpty)
         #expect(try store.search("ferme 0").map(\.uid) == ["partner:e-0"])
         // SQLite's external-content FTS5 index must still agree with the entities.
@@ -136,7 +136,7 @@ struct SearchTests {
         #expect(try reopened.search("chevrerie").map(\.uid) == ["partner:e-0"])
         #expect(try reopened.search("ferme").count == 2)
         // The history got its words too: a revert brings back searchable names.
-        try reopened.revert(runID: update.runID ?? 0)
+        _ = try reopened.revert(runID: update.runID ?? 0)
         #expect(try reopened.search("chevrerie").isEmpty)
         #expect(try reopened.search("ferme").count == 3)
     }

@@ -174,6 +174,5 @@ public final class GeocodeCache: @unchecked Sendable {
             (try? database.firstRow(
                 "SELECT count(*) FROM answer WHERE provider = ?", provider
             ) { $0.int(0) }) ?? 0
-            ?? 0
     }
 }
