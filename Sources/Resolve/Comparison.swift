@@ -105,7 +105,9 @@ extension Corpus {
             {
                 pattern[.name] = 0
                 adjustment += nameAdjustments[a]
-                if explain { adjusted.append(nameKeys[a]) }
+                if explain {
+                    adjusted.append("n|" + records[a].nameTokens.joined(separator: " "))
+                }
             } else if dice >= 0.88 {
                 pattern[.name] = 1
             } else if dice >= 0.7
@@ -124,8 +126,8 @@ extension Corpus {
         if let shared = Self.firstShared(phoneIDs.elements, left.phones, right.phones) {
             if shared >= 0 {
                 pattern[.phone] = 0
-                adjustment += phoneAdjustments.elements[Int(left.phones.lowerBound) + shared]
-                if explain { adjusted.append("p|" + phones[a][shared]) }
+                adjustment += phoneAdjustments[Int(left.phones.lowerBound) + shared]
+                if explain { adjusted.append("p|" + records[a].phones[shared]) }
             } else {
                 pattern[.phone] = 1
             }
@@ -133,8 +135,8 @@ extension Corpus {
         if let shared = Self.firstShared(emailIDs.elements, left.emails, right.emails) {
             if shared >= 0 {
                 pattern[.email] = 0
-                adjustment += emailAdjustments.elements[Int(left.emails.lowerBound) + shared]
-                if explain { adjusted.append("e|" + emails[a][shared]) }
+                adjustment += emailAdjustments[Int(left.emails.lowerBound) + shared]
+                if explain { adjusted.append("e|" + records[a].emails[shared]) }
             } else {
                 pattern[.email] = 1
             }
@@ -166,19 +168,6 @@ extension Corpus {
         return ComparedPair(
             pattern: pattern, frequencyAdjustment: adjustment, nameDice: dice,
             adjustedValues: adjusted)
-    }
-
-    /// log2(typical share / this value's share), within [-4, 2]: a value carried by many
-    /// records weighs less than a typical one, a rare one a little more.
-    static func frequencyAdjustment(
-        _ key: String, counts: [String: Int], typicalShare: [String: Double],
-        totals: [String: Int]
-    ) -> Double {
-        let kind = String(key.prefix(2))
-        guard let typical = typicalShare[kind], typical > 0 else { return 0 }
-        let count = Double(counts[key] ?? 1)
-        let share = count / max(Double(totals[kind] ?? 1), 1)
-        return min(2, max(-4, log2(typical / share)))
     }
 
     /// The weighted Dice coefficient of the two names' tokens, and the share of the

@@ -23,20 +23,15 @@ public final class Corpus: Sendable {
     /// Each record's name tokens (ids, sorted by id), and its contact's.
     let names: PackedLists<Int32>
     let contacts: PackedLists<Int32>
-    /// Per-record values that comparisons read on every pair, kept apart from the records
-    /// so that a comparison copies no record: short texts are interned (-1 when absent).
-    let phones: [[String]]
-    let emails: [[String]]
-    /// The same phones and e-mails interned, as comparisons test them, with the
-    /// term-frequency adjustment of each, and that of each record's whole name: worked
-    /// out once here rather than for every pair that shares one.
+    /// Each record's phones and e-mails interned, as comparisons test them, with the
+    /// term-frequency adjustment of each (`phoneAdjustments[i]` goes with
+    /// `phoneIDs.elements[i]`), and that of each record's whole name: worked out once here
+    /// rather than for every pair that shares one.
     let phoneIDs: PackedLists<Int32>
     let emailIDs: PackedLists<Int32>
-    let phoneAdjustments: PackedLists<Double>
-    let emailAdjustments: PackedLists<Double>
+    let phoneAdjustments: [Double]
+    let emailAdjustments: [Double]
     let nameAdjustments: [Double]
-    /// Each record's whole-name key for term frequencies (`n|bois ferme joli`).
-    let nameKeys: [String]
     /// Each record's folded street, as bytes.
     let streets: PackedLists<UInt8>
     /// What comparisons read of each record on every pair, in one row a record.
@@ -48,46 +43,55 @@ public final class Corpus: Sendable {
     /// - parameter statistics: counts over a larger set of records (a map's, with these
     ///   records counted in) to weigh tokens and values by instead of counting them
     ///   among `records` alone; what it does not list is counted among `records`.
-    public init(records: [MatchRecord], statistics: CorpusStatistics? = nil) {
+    public init(
+        records: [MatchRecord], statistics: CorpusStatistics? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.records = records
-        var ids: [String: Int32] = [:]
-        var texts: [[UInt8]] = []
-        func intern(_ token: String) -> Int32 {
-            if let id = ids[token] { return id }
-            let id = Int32(texts.count)
-            ids[token] = id
-            texts.append(Array(token.utf8))
-            return id
-        }
-        var names: [[Int32]] = []
-        var contacts: [[Int32]] = []
-        names.reserveCapacity(records.count)
-        contacts.reserveCapacity(records.count)
-        var counts: [String: Int] = [:]
-        // By index, reading fields in place: a record taken whole is copied, a reference
-        // count touched for each of its texts.
-        for record in records.indices {
-            names.append(records[record].nameTokens.map(intern).sorted())
-            contacts.append(records[record].contactTokens.map(intern).sorted())
-            for value in Self.values(of: records[record]) { counts[value, default: 0] += 1 }
+        var tokens = ValueTable(capacity: 0)
+        var names = PackedLists<Int32>(0) { _, _ in }
+        var contacts = names
+        var phoneIDs = names
+        var emailIDs = names
+        var streets = PackedLists<UInt8>(0) { _, _ in }
+        var phoneFrequencies: TermFrequencies?
+        var emailFrequencies: TermFrequencies?
+        var nameFrequencies: TermFrequencies?
+        var wholeNames: [Int32] = []
+        var codes: [CorpusColumn.CodedField: [Int32]] = [:]
+        for column in CorpusColumn.build(records, threads: threads) {
+            switch column {
+            case .tokens(let table, let tokenNames, let tokenContacts):
+                (tokens, names, contacts) = (table, tokenNames, tokenContacts)
+            case .phones(let ids, let table):
+                phoneIDs = ids
+                phoneFrequencies = TermFrequencies(kind: "p|", table, statistics: statistics)
+            case .emails(let ids, let table):
+                emailIDs = ids
+                emailFrequencies = TermFrequencies(kind: "e|", table, statistics: statistics)
+            case .wholeNames(let ids, let table):
+                wholeNames = ids
+                nameFrequencies = TermFrequencies(kind: "n|", table, statistics: statistics)
+            case .streets(let bytes):
+                streets = bytes
+            case .codes(let field, let ids):
+                codes[field] = ids
+            }
         }
 
-        var documentFrequency = [Int](repeating: 0, count: texts.count)
-        for tokens in names { for token in tokens { documentFrequency[Int(token)] += 1 } }
+        var documentFrequency = [Int](repeating: 0, count: tokens.values.count)
+        for token in names.elements { documentFrequency[Int(token)] += 1 }
         if let statistics {
-            for (id, bytes) in texts.enumerated() {
-                let text = String(decoding: bytes, as: UTF8.self)
+            for (id, text) in tokens.values.enumerated() {
                 if let known = statistics.documents[text] { documentFrequency[id] = known }
             }
-            counts.merge(statistics.values) { _, known in known }
         }
         let total = Double(max(statistics?.records ?? records.count, records.count, 1))
         var phoneticIDs: [String: Int32] = [:]
         var phonetic: [Int32] = []
         var weights: [Double] = []
         var generic: [Bool] = []
-        for (id, bytes) in texts.enumerated() {
-            let text = String(decoding: bytes, as: UTF8.self)
+        for (id, text) in tokens.values.enumerated() {
             let key = Phonetic.key(text)
             let phoneticID =
                 phoneticIDs[key]
@@ -104,98 +108,47 @@ public final class Corpus: Sendable {
             generic.append(isGeneric)
         }
 
-        tokenBytes = PackedLists(texts)
-        tokenIsNumber = texts.map { $0.first.map(Self.isDigit) == true }
+        tokenBytes = PackedLists(tokens.values.count) { id, bytes in
+            bytes.append(contentsOf: tokens.values[id].utf8)
+        }
+        tokenIsNumber = tokens.values.map { $0.utf8.first.map(Self.isDigit) == true }
         tokenPhonetic = phonetic
         tokenWeight = weights
         tokenIsGeneric = generic
-        let packedNames = PackedLists(names)
-        let packedContacts = PackedLists(contacts)
-        self.names = packedNames
-        let nameWeight = names.map { $0.reduce(0) { $0 + weights[Int($1)] } }
-        self.contacts = packedContacts
-        var values: [String: Int32] = [:]
-        func code(_ value: String?) -> Int32 {
-            guard let value else { return -1 }
-            if let known = values[value] { return known }
-            let next = Int32(values.count)
-            values[value] = next
-            return next
-        }
-        var phones: [[String]] = []
-        var emails: [[String]] = []
-        var companyNumbers: [Int32] = []
-        var postcodes: [Int32] = []
-        var localities: [Int32] = []
-        var houseNumbers: [Int32] = []
-        var legalForms: [Int32] = []
-        var nameKeys: [String] = []
-        var streets: [[UInt8]] = []
-        for record in records.indices {
-            phones.append(records[record].phones)
-            emails.append(records[record].emails)
-            companyNumbers.append(code(records[record].companyNumber.map { "c|" + $0 }))
-            postcodes.append(code(records[record].postcode.map { "p|" + $0 }))
-            localities.append(code(records[record].localityID.map { "l|" + $0 }))
-            houseNumbers.append(code(records[record].houseNumber.map { "h|" + $0 }))
-            legalForms.append(code(records[record].legalForm.map { "f|" + $0 }))
-            nameKeys.append("n|" + records[record].nameTokens.joined(separator: " "))
-            streets.append(Array((records[record].street ?? "").utf8))
-        }
-        self.phones = phones
-        self.emails = emails
-        self.nameKeys = nameKeys
-        let packedStreets = PackedLists(streets)
-        self.streets = packedStreets
+        self.names = names
+        self.contacts = contacts
+        self.streets = streets
+
         // Term frequencies: how many records carry each phone, e-mail and whole name
-        // (sharing a phone that twenty records carry says less), how many values of each
-        // kind there are, and the chance that two records sharing a kind of value share
-        // it by picking two at random: the sum of the squared shares of its values.
-        var totals: [String: Double] = [:]
-        var squares: [String: Double] = [:]
-        if let statistics {
-            totals = statistics.totals.mapValues(Double.init)
-            squares = statistics.squares
-        } else {
-            for (key, count) in counts {
-                let kind = String(key.prefix(2))
-                totals[kind, default: 0] += Double(count)
-                squares[kind, default: 0] += Double(count) * Double(count)
-            }
+        // (sharing a phone that twenty records carry says less), worked out once for each
+        // distinct value rather than for each record or pair that holds it.
+        self.phoneIDs = phoneIDs
+        self.emailIDs = emailIDs
+        let phoneAdjustments = phoneFrequencies!.adjustments()
+        let emailAdjustments = emailFrequencies!.adjustments()
+        let nameAdjustments = nameFrequencies!.adjustments()
+        self.phoneAdjustments = phoneIDs.elements.map { phoneAdjustments[Int($0)] }
+        self.emailAdjustments = emailIDs.elements.map { emailAdjustments[Int($0)] }
+        // A record without a name counts as a value seen once, as a rare one would.
+        let namelessAdjustment = nameFrequencies!.adjustment(unseen: "")
+        self.nameAdjustments = wholeNames.map {
+            $0 >= 0 ? nameAdjustments[Int($0)] : namelessAdjustment
         }
-        let typical = Dictionary(
-            uniqueKeysWithValues: totals.map { kind, total in
-                (kind, squares[kind, default: 0] / (total * total))
-            })
-        let totalValues = totals.mapValues { Int($0) }
-        func adjustments(_ values: [[String]], kind: String) -> PackedLists<Double> {
-            PackedLists(
-                values.map { list in
-                    list.map {
-                        Self.frequencyAdjustment(
-                            kind + $0, counts: counts, typicalShare: typical,
-                            totals: totalValues)
-                    }
-                })
-        }
-        let packedPhones = PackedLists(phones.map { $0.map { code("p|" + $0) } })
-        let packedEmails = PackedLists(emails.map { $0.map { code("e|" + $0) } })
-        phoneIDs = packedPhones
-        emailIDs = packedEmails
-        phoneAdjustments = adjustments(phones, kind: "p|")
-        emailAdjustments = adjustments(emails, kind: "e|")
-        nameAdjustments = nameKeys.map {
-            Self.frequencyAdjustment(
-                $0, counts: counts, typicalShare: typical, totals: totalValues)
-        }
+
+        let companyNumbers = codes[.companyNumber]!
+        let postcodes = codes[.postcode]!
+        let localities = codes[.locality]!
+        let houseNumbers = codes[.houseNumber]!
+        let legalForms = codes[.legalForm]!
         rows = records.indices.map { record in
             ComparisonRow(
-                names: packedNames.span(of: record), contacts: packedContacts.span(of: record),
-                phones: packedPhones.span(of: record), emails: packedEmails.span(of: record),
-                street: packedStreets.span(of: record), hasStreet: records[record].street != nil,
+                names: names.span(of: record), contacts: contacts.span(of: record),
+                phones: phoneIDs.span(of: record), emails: emailIDs.span(of: record),
+                street: streets.span(of: record), hasStreet: records[record].street != nil,
                 companyNumber: companyNumbers[record], postcode: postcodes[record],
                 locality: localities[record], houseNumber: houseNumbers[record],
-                legalForm: legalForms[record], nameWeight: nameWeight[record],
+                legalForm: legalForms[record],
+                nameWeight: names[record].reduce(0) { $0 + weights[Int($1)] },
                 point: records[record].point)
         }
     }
@@ -286,17 +239,40 @@ struct PackedLists<Element: Sendable>: Sendable {
     /// Where each list begins in `elements`, and one more: where the last one ends.
     let starts: [Int]
 
-    init(_ lists: [[Element]]) {
-        var elements: [Element] = []
-        elements.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        var starts = [0]
-        starts.reserveCapacity(lists.count + 1)
-        for list in lists {
+    /// Builds `count` lists straight into the flat storage: `fill(i, &builder)` appends
+    /// list `i`'s elements. No array per list is made, and none freed.
+    init(_ count: Int, _ fill: (_ list: Int, inout Builder) -> Void) {
+        var builder = Builder()
+        for list in 0..<count {
+            fill(list, &builder)
+            builder.endList()
+        }
+        self.init(builder)
+    }
+
+    init(_ builder: Builder) {
+        elements = builder.elements
+        starts = builder.starts
+    }
+
+    /// Lists being built, one after the other, into flat storage.
+    struct Builder {
+        fileprivate(set) var elements: [Element] = []
+        fileprivate(set) var starts = [0]
+
+        /// Appends an element to the current list.
+        mutating func append(_ element: Element) {
+            elements.append(element)
+        }
+
+        mutating func append(contentsOf list: some Sequence<Element>) {
             elements.append(contentsOf: list)
+        }
+
+        /// Ends the current list; what is appended next goes to a new one.
+        mutating func endList() {
             starts.append(elements.count)
         }
-        self.elements = elements
-        self.starts = starts
     }
 
     var count: Int { starts.count - 1 }
@@ -313,6 +289,13 @@ struct PackedLists<Element: Sendable>: Sendable {
     /// One list, copied out: for the cold paths.
     subscript(list: Int) -> ArraySlice<Element> {
         elements[bounds(of: list)]
+    }
+}
+
+extension PackedLists.Builder where Element: Comparable {
+    /// Sorts the current list in place.
+    mutating func sortTail() {
+        elements[starts[starts.count - 1]...].sort()
     }
 }
 
