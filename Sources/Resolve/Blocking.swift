@@ -81,7 +81,7 @@ public struct Blocking: Sendable {
         let recordKeys = parallelMap(count: corpus.count, threads: threads) {
             keys(of: $0, in: corpus)
         }
-        var members = Self.blocks(recordKeys)
+        var members = Self.blocks(recordKeys, threads: threads)
         if let newFrom {
             members = members.filter { $0.contains { Int($0) >= newFrom } }
         }
@@ -92,7 +92,7 @@ public struct Blocking: Sendable {
         var all: [UInt64] = []
         all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks { all.append(contentsOf: chunk) }
-        RadixSort.sort(&all)
+        RadixSort.sort(&all, threads: threads)
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
         for pair in all where unique.last != pair {
@@ -108,14 +108,14 @@ public struct Blocking: Sendable {
     /// Sorting one flat array does what a dictionary of growing arrays did, without
     /// hashing every key twice and allocating an array per block. The blocks come out in
     /// key order; which pairs they give does not depend on it.
-    static func blocks(_ recordKeys: [[UInt64]]) -> [[Int32]] {
+    static func blocks(_ recordKeys: [[UInt64]], threads: Int = 1) -> [[Int32]] {
         var entries: [BlockEntry] = []
         entries.reserveCapacity(recordKeys.reduce(0) { $0 + $1.count })
         for (record, keys) in recordKeys.enumerated() {
             for key in keys { entries.append(BlockEntry(key: key, record: Int32(record))) }
         }
         // Stable: each key's records stay in input order.
-        RadixSort.sort(&entries) { $0.key }
+        RadixSort.sort(&entries, threads: threads) { $0.key }
         var blocks: [[Int32]] = []
         var start = 0
         while start < entries.count {

@@ -18,9 +18,11 @@ struct BlockingTests {
 }
 
 @Suite struct RadixSortTests {
-    @Test func sortsAsTheStandardLibraryDoes() {
+    /// One thread sorts all values; several deal them into buckets first, from 65,536.
+    @Test(arguments: [1, 2, 3])
+    func sortsAsTheStandardLibraryDoes(threads: Int) {
         var random = SplitMix(seed: 7)
-        for count in [0, 1, 2, 100, 70_000] {
+        for count in [0, 1, 2, 100, 70_000, 200_001] {
             // Small values, large ones, and many repeats.
             let values = (0..<count).map { index -> UInt64 in
                 switch index % 3 {
@@ -30,17 +32,18 @@ struct BlockingTests {
                 }
             }
             var sorted = values
-            RadixSort.sort(&sorted)
+            RadixSort.sort(&sorted, threads: threads)
             #expect(sorted == values.sorted())
         }
     }
 
-    @Test func keepsTheOrderOfEqualKeys() {
+    @Test(arguments: [1, 2, 3])
+    func keepsTheOrderOfEqualKeys(threads: Int) {
         var random = SplitMix(seed: 8)
-        var entries = (0..<50_000).map {
+        var entries = (0..<150_000).map {
             BlockEntry(key: (random.next() % 500) << 40, record: Int32($0))
         }
-        RadixSort.sort(&entries) { $0.key }
+        RadixSort.sort(&entries, threads: threads) { $0.key }
         for (first, second) in zip(entries, entries.dropFirst()) {
             #expect(
                 first.key < second.key || (first.key == second.key && first.record < second.record))
