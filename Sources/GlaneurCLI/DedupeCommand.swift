@@ -130,6 +130,9 @@ enum DedupeCommand: Command {
                 resolution, records: records.count, loading: loaded - started,
                 matching: resolved - loaded, context: context)
         }
+        // The process ends here: freeing a million records, a text at a time, would keep
+        // it alive for seconds to no one's use.
+        releaseInBackground((consume records, consume corpus, consume resolution))
         return .success
     }
 
@@ -207,13 +210,17 @@ enum DedupeCommand: Command {
             starts.append(starts.last! + file.count)
         }
         let newCache = { (_: Int) in NormalizationCache() }
-        var normalised = parallelMap(count: starts.last!, threads: threads, state: newCache) {
-            cache, index in
+        var normalisedRaw = parallelMap(
+            count: starts.last!, threads: threads, state: newCache
+        ) { cache, index in
             // The file holding the index-th record: there are only a few.
             let file = starts.lastIndex { $0 <= index }!
             return normalizer.normalize(files[file][index - starts[file]], cache: cache)
         }
-        normalised.append(contentsOf: normalisedInput)
+        normalisedRaw.append(contentsOf: normalisedInput)
+        // A constant: the closures below read its records in place. A variable captured by
+        // a closure is read through a box, and each record read was copied whole.
+        let normalised = consume normalisedRaw
         let normalisedAt = monotonicSeconds()
 
         // Matching needs the locality's point: queries without the street repeat a lot,
@@ -318,9 +325,12 @@ enum DedupeCommand: Command {
         let output = try OutputFile(path: path)
         var writer = CSVWriter()
         writer.row(["file", "row", "cluster_id"])
-        for (index, record) in corpus.records.enumerated() {
+        let records = corpus.records
+        for index in records.indices {
+            // Read in place: the record taken whole would be copied.
             writer.row([
-                record.file, String(record.row), "C\(resolution.clusterOfRecord[index] + 1)",
+                records[index].file, String(records[index].row),
+                "C\(resolution.clusterOfRecord[index] + 1)",
             ])
         }
         output.write(writer.bytes)

@@ -100,15 +100,13 @@ public struct Resolver: Sendable {
         let model = estimate(corpus: corpus, compared: compared)
         lap("estimating")
 
-        // 3. Scores, with the deterministic rules on top.
+        // 3. Scores, with the deterministic rules on top, on all cores: tens of millions of
+        // pairs fill gigabytes of fresh memory, and one core waited on it for seconds.
         let answers = answerIndex(corpus)
-        var scored: [ScoredPair] = []
-        scored.reserveCapacity(pairs.count)
-        for (index, pair) in pairs.enumerated() {
-            let first = Int32(pair >> 32)
-            let second = Int32(pair & 0xFFFF_FFFF)
-            scored.append(
-                score(first, second, compared[index], model: model, answers: answers))
+        let scored = parallelMap(count: pairs.count, threads: options.threads) { index in
+            let first = Int32(pairs[index] >> 32)
+            let second = Int32(pairs[index] & 0xFFFF_FFFF)
+            return score(first, second, compared[index], model: model, answers: answers)
         }
         lap("scoring")
 
