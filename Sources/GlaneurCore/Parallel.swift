@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Runs `body` over `count` items split into contiguous chunks, on up to `threads`
 /// threads, and joins the chunks' results in order.
@@ -45,19 +46,48 @@ public func parallelMap<Result>(
     }
 }
 
-/// `transform` applied as `parallelMap` does, with a state per worker that lives for its
-/// whole share of the indices: a cache, a scratch buffer. `makeState` is told the
-/// worker's number, from 0 to `threads - 1`, and no two workers have the same, so a state
-/// kept per number outside the call is only ever used by one thread at a time.
+/// `transform` applied as `parallelMap` does, with a state that lives across the indices a
+/// thread works through: a cache, a scratch buffer.
+///
+/// States are made as needed, at most one per thread, and handed from one part of the
+/// work to the next, so that a cache stays warm while the parts stay small enough for no
+/// core to sit idle at the end. `makeState` is told the state's number, from 0 to
+/// `threads - 1`: no two parts running at once use the same, so a state kept per number
+/// outside the call is only ever used by one thread at a time.
 public func parallelMap<State, Result>(
-    count: Int, threads: Int, state makeState: (_ worker: Int) -> State,
+    count: Int, threads: Int, state makeState: (_ number: Int) -> State,
     _ transform: (inout State, Int) -> Result
 ) -> [Result] {
     guard count > 0 else { return [] }
     let workers = max(1, min(threads, count / 256 + 1))
-    return mapInPlace(count: count, parts: workers) { worker, range, output in
-        var state = makeState(worker)
+    let pool = StatePool<State>()
+    return mapInPlace(count: count, parts: workers * 4) { _, range, output in
+        var state = pool.take() ?? makeState(pool.made())
         for index in range { (output + index).initialize(to: transform(&state, index)) }
+        pool.put(state)
+    }
+}
+
+/// The states not in use by a part of a `parallelMap`, and how many were made.
+private final class StatePool<State>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [State] = []
+    private var count = 0
+
+    func take() -> State? {
+        lock.withLock { idle.popLast() }
+    }
+
+    /// Counts one more state made, and returns its number.
+    func made() -> Int {
+        lock.withLock {
+            defer { count += 1 }
+            return count
+        }
+    }
+
+    func put(_ state: State) {
+        lock.withLock { idle.append(state) }
     }
 }
 

@@ -94,7 +94,10 @@ public struct MatchRecord: Sendable {
 
 extension MatchRecord {
     /// The matcher's view of a normalised record, with the geocoder's answer for it.
-    public init(_ record: NormalizedRecord, geocode: GeocodeResult?) {
+    ///
+    /// Borrowed: an initialiser takes its arguments owned by default, and the caller
+    /// copied every record passed to it, each of its texts retained and then released.
+    public init(_ record: borrowing NormalizedRecord, geocode: GeocodeResult?) {
         let file = record.provenance.file.split(separator: "/").last.map(String.init) ?? ""
         self.init(file: file, row: record.provenance.row, source: record.provenance.source)
         name = record.name?.value
