@@ -203,8 +203,9 @@ enum DedupeCommand: Command {
 
         let read = monotonicSeconds()
 
-        // Normalise on all cores, each thread with its own cache.
-        let normalizer = Normalizer(options: Normalizer.Options(defaultCountry: country))
+        // Normalise on all cores, each thread with its own cache, only what matching reads.
+        let normalizer = Normalizer(
+            options: Normalizer.Options(defaultCountry: country, purpose: .matching))
         let files = consume raw
         let starts = files.reduce(into: [0]) { starts, file in
             starts.append(starts.last! + file.count)

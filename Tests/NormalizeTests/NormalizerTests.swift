@@ -46,6 +46,36 @@ import Testing
         #expect(unplaced.phones.first?.e164 == "+41791234567")
     }
 
+    @Test func forMatchingReadsWhatTheComparisonsReadAndNothingElse() {
+        let input = record([
+            .name: "FERME DU BOIS JOLI SPRL", .contact: "Marie Dupont",
+            .street: "Rue du Bois 12", .postcode: "5000", .locality: "Namur",
+            .phones: "081 22 33 44", .emails: "Info@BoisJoli.be",
+            .companyNumber: "0123.456.749", .website: "www.boisjoli.be",
+            .products: "pommes, fromage de chèvre", .labels: "bio",
+            .description: "Ferme familiale",
+        ])
+        let forMap = Normalizer().normalize(input)
+        let forMatching = Normalizer(options: Normalizer.Options(purpose: .matching))
+            .normalize(input)
+        #expect(forMatching.name == forMap.name)
+        #expect(forMatching.nameKey == forMap.nameKey)
+        #expect(forMatching.legalForm == forMap.legalForm)
+        #expect(forMatching.contact == forMap.contact)
+        #expect(forMatching.address == forMap.address)
+        #expect(forMatching.postcode == forMap.postcode)
+        #expect(forMatching.locality == forMap.locality)
+        #expect(forMatching.country == forMap.country)
+        #expect(forMatching.phones == forMap.phones)
+        #expect(forMatching.emails == forMap.emails)
+        #expect(forMatching.companyNumber == forMap.companyNumber)
+        // The map's fields that no comparison reads are left out.
+        #expect(!forMap.products.isEmpty && forMatching.products.isEmpty)
+        #expect(forMap.website != nil && forMatching.website == nil)
+        #expect(forMap.organic != nil && forMatching.organic == nil)
+        #expect(forMap.description != nil && forMatching.description == nil)
+    }
+
     @Test func readsCHDotAsTheRowsCountryReadsIt() {
         let belgian = Normalizer().normalize(
             record([.street: "Ch. de Louvain 123", .postcode: "1300", .country: "Belgique"]))

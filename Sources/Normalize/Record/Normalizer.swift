@@ -17,14 +17,27 @@ public struct Normalizer: Sendable {
         /// Finds the country of a locality (name, postcode) in a gazetteer, for rows that
         /// name no country and give no other clue; nil uses `LocalityCountries`.
         public var localityCountry: (@Sendable (String, String?) -> String?)?
+        public var purpose: Purpose
 
         public init(
             defaultCountry: String? = nil,
-            localityCountry: (@Sendable (String, String?) -> String?)? = nil
+            localityCountry: (@Sendable (String, String?) -> String?)? = nil,
+            purpose: Purpose = .map
         ) {
             self.defaultCountry = defaultCountry
             self.localityCountry = localityCountry
+            self.purpose = purpose
         }
+    }
+
+    /// What the normalised records are for.
+    public enum Purpose: Sendable {
+        /// The map: every field.
+        case map
+        /// Matching alone: the name, contact, phones, e-mails, company numbers and
+        /// address, which the comparisons read. Products, labels, website, free text and
+        /// language are left empty: reading them took over a third of the time.
+        case matching
     }
 
     public var options: Options
@@ -56,6 +69,7 @@ public struct Normalizer: Sendable {
         inferCountry(&context, into: &output)
         readName(&context, into: &output)
         readContacts(&context, into: &output)
+        guard options.purpose == .map else { return output }
         readProducts(&context, into: &output)
         readOtherFields(&context, into: &output)
         return output
@@ -411,7 +425,7 @@ public struct Normalizer: Sendable {
                 output.emails.append(address)
             }
         }
-        if let (text, _) = cleaned(.website, context, into: &output) {
+        if options.purpose == .map, let (text, _) = cleaned(.website, context, into: &output) {
             let parse = { Websites.parse(text) }
             let site = context.cache.map { $0.website(text, parse) } ?? parse()
             for rule in site.rules { output.apply(rule) }
