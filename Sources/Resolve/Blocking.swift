@@ -77,21 +77,36 @@ public struct Blocking: Sendable {
     public func candidatePairs(in corpus: Corpus, threads: Int, newFrom: Int? = nil)
         -> [UInt64]
     {
-        // Keys on all cores, then the blocks gathered in one pass.
-        let recordKeys = parallelMap(count: corpus.count, threads: threads) {
-            keys(of: $0, in: corpus)
+        // Every record under each of its keys, on all cores, then the blocks in one pass.
+        // Nothing is kept per record or per block: at a million records, making and
+        // freeing millions of small arrays cost more than what was done with them.
+        var entries = parallelChunks(corpus.count, threads: threads) { records in
+            var entries: [BlockEntry] = []
+            entries.reserveCapacity(records.count * 8)
+            for record in records {
+                for key in keys(of: record, in: corpus) {
+                    entries.append(BlockEntry(key: key, record: Int32(record)))
+                }
+            }
+            return entries
         }
-        var members = Self.blocks(recordKeys, threads: threads)
-        if let newFrom {
-            members = members.filter { $0.contains { Int($0) >= newFrom } }
-        }
+        let allBlocks = Self.blocks(&entries, threads: threads)
+        entries = []
+        let blocks =
+            newFrom.map { newFrom in
+                PackedLists(allBlocks.count) { block, list in
+                    let members = allBlocks[block]
+                    if members.contains(where: { Int($0) >= newFrom }) {
+                        list.append(contentsOf: members)
+                    }
+                }
+            } ?? allBlocks
 
-        let chunks = parallelMap(count: members.count, threads: threads) { block in
-            pairs(in: members[block], corpus: corpus)
+        var all = parallelChunks(blocks.count, threads: threads) { range in
+            var pairs: [UInt64] = []
+            for block in range { appendPairs(in: blocks[block], corpus: corpus, to: &pairs) }
+            return pairs
         }
-        var all: [UInt64] = []
-        all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-        for chunk in chunks { all.append(contentsOf: chunk) }
         RadixSort.sort(&all, threads: threads)
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
@@ -102,21 +117,16 @@ public struct Blocking: Sendable {
         return unique
     }
 
-    /// The records of each block of more than one record, in input order, each once: every
-    /// (key, record) sorted by key, then cut where the key changes.
+    /// The records of each block of more than one record, in input order, each once: the
+    /// (key, record) entries sorted by key, then cut where the key changes.
     ///
     /// Sorting one flat array does what a dictionary of growing arrays did, without
     /// hashing every key twice and allocating an array per block. The blocks come out in
     /// key order; which pairs they give does not depend on it.
-    static func blocks(_ recordKeys: [[UInt64]], threads: Int = 1) -> [[Int32]] {
-        var entries: [BlockEntry] = []
-        entries.reserveCapacity(recordKeys.reduce(0) { $0 + $1.count })
-        for (record, keys) in recordKeys.enumerated() {
-            for key in keys { entries.append(BlockEntry(key: key, record: Int32(record))) }
-        }
+    static func blocks(_ entries: inout [BlockEntry], threads: Int = 1) -> PackedLists<Int32> {
         // Stable: each key's records stay in input order.
         RadixSort.sort(&entries, threads: threads) { $0.key }
-        var blocks: [[Int32]] = []
+        var blocks = PackedLists<Int32>.Builder()
         var start = 0
         while start < entries.count {
             var end = start + 1
@@ -124,40 +134,36 @@ public struct Blocking: Sendable {
             defer { start = end }
             // A block of one record (perhaps under two equal keys) gives no pair.
             guard entries[end - 1].record != entries[start].record else { continue }
-            var block: [Int32] = []
-            block.reserveCapacity(end - start)
             // Two keys of one record may be the same ("Hoeve ten Hove": two tokens that
             // sound alike); the record goes into the block once, or it would meet itself.
-            for entry in entries[start..<end] where block.last != entry.record {
-                block.append(entry.record)
+            var last: Int32 = -1
+            for entry in entries[start..<end] where entry.record != last {
+                blocks.append(entry.record)
+                last = entry.record
             }
-            blocks.append(block)
+            blocks.endList()
         }
-        return blocks
+        return PackedLists(blocks)
     }
 
-    /// The pairs of one block: all of them in a small block, a sliding window over the
-    /// names in a large one.
-    func pairs(in block: [Int32], corpus: Corpus) -> [UInt64] {
-        var output: [UInt64] = []
+    /// Appends the pairs of one block to `output`: all of them in a small block, a
+    /// sliding window over the names in a large one.
+    func appendPairs(in block: ArraySlice<Int32>, corpus: Corpus, to output: inout [UInt64]) {
         if block.count <= maximumBlockSize {
-            output.reserveCapacity(block.count * (block.count - 1) / 2)
-            for i in 0..<block.count {
-                for j in (i + 1)..<block.count { output.append(Self.pair(block[i], block[j])) }
+            for i in block.indices {
+                for j in (i + 1)..<block.endIndex { output.append(Self.pair(block[i], block[j])) }
             }
-            return output
+            return
         }
         let sorted = block.sorted {
             corpus.records[Int($0)].nameTokens.lexicographicallyPrecedes(
                 corpus.records[Int($1)].nameTokens)
         }
-        output.reserveCapacity(sorted.count * window)
         for i in 0..<sorted.count {
             for j in (i + 1)..<min(sorted.count, i + 1 + window) {
                 output.append(Self.pair(sorted[i], sorted[j]))
             }
         }
-        return output
     }
 
     static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
