@@ -86,6 +86,57 @@ import Testing
     }
 }
 
+@Suite struct TokenPrefilterTests {
+    /// The letters test only skips comparisons that could not reach the threshold: over
+    /// every pair of tokens of names with typos, swaps and shared letters, the similarity
+    /// is the one the full comparison gives.
+    @Test func skipsOnlyPairsThatCouldNotReachTheThreshold() {
+        var random = SplitMix(seed: 11)
+        let letters = Array("aeioubcdfghlmnrstvwy".utf8)
+        var words: [String] = []
+        for _ in 0..<150 {
+            let length = 2 + Int(random.next() % 9)
+            let word = (0..<length).map { _ in letters[Int(random.next() % 20)] }
+            words.append(String(decoding: word, as: UTF8.self))
+            // A typo, a swap and a dropped letter of the same word.
+            var typo = word
+            typo[Int(random.next() % UInt64(length))] = letters[Int(random.next() % 20)]
+            var swap = word
+            swap.swapAt(0, length - 1)
+            for variant in [typo, swap, Array(word.dropLast())] where !variant.isEmpty {
+                words.append(String(decoding: variant, as: UTF8.self))
+            }
+        }
+        let corpus = Corpus(
+            records: words.indices.map { record($0, name: words[$0]) }, threads: 1)
+        let count = Int32(corpus.tokenBytes.count)
+        var skipped = 0
+        for a in 0..<count {
+            for b in 0..<count where a != b {
+                let left = Array(corpus.tokenBytes[Int(a)])
+                let right = Array(corpus.tokenBytes[Int(b)])
+                let full = TokenSimilarity.jaroWinkler(left, right)
+                let expected = max(
+                    full >= 0.88 ? full : 0,
+                    corpus.tokenPhonetic[Int(a)] == corpus.tokenPhonetic[Int(b)]
+                        && min(left.count, right.count) >= 3 ? 0.9 : 0)
+                guard !corpus.tokenIsNumber[Int(a)], !corpus.tokenIsNumber[Int(b)] else {
+                    continue
+                }
+                #expect(corpus.tokenSimilarity(a, b) == expected, "\(left) \(right)")
+                let mayBe = left.withUnsafeBufferPointer { left in
+                    right.withUnsafeBufferPointer { right in
+                        corpus.mayBeSimilar(a, b, left, right, atLeast: 0.88)
+                    }
+                }
+                if !mayBe { skipped += 1 }
+            }
+        }
+        // The test means something only if most pairs were skipped.
+        #expect(skipped > Int(count) * Int(count) / 2)
+    }
+}
+
 /// Records written the way the matcher sees them, for comparisons without files.
 func record(
     _ row: Int, name: String, phones: [String] = [], emails: [String] = [],
