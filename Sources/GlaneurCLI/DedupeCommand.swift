@@ -163,6 +163,9 @@ enum DedupeCommand: Command {
         // work, and opening the gazetteer does not need the records.
         let gazetteerPath = arguments.value("--gazetteer") ?? GazetteerStore.defaultPath
         let jobs = paths.count + 1
+        // The largest files first: started last, a large one would leave the other cores
+        // idle while it is read.
+        let order = paths.indices.sorted { fileSize(paths[$0]) > fileSize(paths[$1]) }
         var outcomes = [Result<FileContents, any Error>?](repeating: nil, count: jobs)
         var opened: Result<OfflineGeocoder, any Error>?
         outcomes.withUnsafeMutableBufferPointer { buffer in
@@ -175,7 +178,8 @@ enum DedupeCommand: Command {
                         try OfflineGeocoder(store: GazetteerStore(path: gazetteerPath))
                     }
                 } else {
-                    output[job] = Result { try readFile(paths[job], options: readOptions) }
+                    let file = order[job]
+                    output[file] = Result { try readFile(paths[file], options: readOptions) }
                 }
             }
             opened = geocoderSlot
@@ -203,62 +207,70 @@ enum DedupeCommand: Command {
 
         let read = monotonicSeconds()
 
-        // Normalise on all cores, each thread with its own cache, only what matching reads.
+        // Each record normalised (only what matching reads), placed and turned into its
+        // matching form in one pass on all cores: the normalised records are never all
+        // held at once, nor copied, nor freed one text at a time.
         let normalizer = Normalizer(
             options: Normalizer.Options(defaultCountry: country, purpose: .matching))
         let files = consume raw
         let starts = files.reduce(into: [0]) { starts, file in
             starts.append(starts.last! + file.count)
         }
-        let newCache = { (_: Int) in NormalizationCache() }
-        var normalisedRaw = parallelMap(
-            count: starts.last!, threads: threads, state: newCache
-        ) { cache, index in
+        let rawCount = starts.last!
+        let newWorker = { (_: Int) in LoadingWorker() }
+        let forms = parallelMap(
+            count: rawCount + normalisedInput.count, threads: threads, state: newWorker
+        ) { worker, index in
+            guard index < rawCount else {
+                let record = normalisedInput[index - rawCount]
+                return MatchRecord(record, geocode: worker.place(of: record, in: geocoder))
+            }
             // The file holding the index-th record: there are only a few.
             let file = starts.lastIndex { $0 <= index }!
-            return normalizer.normalize(files[file][index - starts[file]], cache: cache)
+            let record = normalizer.normalize(
+                files[file][index - starts[file]], cache: worker.cache)
+            return MatchRecord(record, geocode: worker.place(of: record, in: geocoder))
         }
-        normalisedRaw.append(contentsOf: normalisedInput)
-        // A constant: the closures below read its records in place. A variable captured by
-        // a closure is read through a box, and each record read was copied whole.
-        let normalised = consume normalisedRaw
-        let normalisedAt = monotonicSeconds()
-
-        // Matching needs the locality's point: queries without the street repeat a lot,
-        // and each distinct one is geocoded once. Limitation: the offline gazetteer holds
-        // localities only, so two farms of one village are as close as two farms of the
-        // same address; street and house number comparisons tell them apart instead.
-        let recordQueries = parallelMap(count: normalised.count, threads: threads) { index in
-            AddressQuery(
-                postcode: normalised[index].postcode?.value,
-                locality: normalised[index].locality?.value,
-                country: normalised[index].country?.value)
-        }
-        var queryIndex: [AddressQuery: Int] = [:]
-        var queries: [AddressQuery] = []
-        let queryOfRecord = recordQueries.map { query in
-            if let known = queryIndex[query] { return known }
-            queries.append(query)
-            queryIndex[query] = queries.count - 1
-            return queries.count - 1
-        }
-        let answers = geocoder.geocode(queries, threads: threads)
-        let places = queryOfRecord.map { answers[$0] }
         if !context.quiet {
             context.standardError.line(
-                "loaded \(formatCount(normalised.count)) records: read "
-                    + String(format: "%.2f", read - started) + " s, normalised "
-                    + String(format: "%.2f", normalisedAt - read) + " s, geocoded "
-                    + String(format: "%.2f", monotonicSeconds() - normalisedAt) + " s")
-        }
-        // The matching forms (tokens, phonetic keys, packed contacts) on all cores too:
-        // one at a time they took a fifth of a million-row run.
-        let forms = parallelMap(count: normalised.count, threads: threads) { index in
-            MatchRecord(normalised[index], geocode: places[index])
+                "loaded \(formatCount(forms.count)) records: read "
+                    + String(format: "%.2f", read - started) + " s, normalised and geocoded "
+                    + String(format: "%.2f", monotonicSeconds() - read) + " s")
         }
         // Freed beside the matching, which starts on one core.
-        releaseInBackground((consume files, consume normalised))
+        releaseInBackground(consume files)
         return forms
+    }
+
+    /// What one thread of the loading pass keeps from one record to the next.
+    struct LoadingWorker {
+        let cache = NormalizationCache()
+        /// The places of the queries met so far.
+        private var places: [AddressQuery: GeocodeResult] = [:]
+
+        /// Where the record's locality is. Matching needs the locality's point: queries
+        /// without the street repeat a lot (a village's producers), and each distinct one
+        /// is geocoded once per thread. Limitation: the offline gazetteer holds
+        /// localities only, so two farms of one village are as close as two farms of the
+        /// same address; street and house number comparisons tell them apart instead.
+        mutating func place(of record: borrowing NormalizedRecord, in geocoder: OfflineGeocoder)
+            -> GeocodeResult
+        {
+            let query = AddressQuery(
+                postcode: record.postcode?.value, locality: record.locality?.value,
+                country: record.country?.value)
+            if let known = places[query] { return known }
+            let place = geocoder.geocode(query)
+            places[query] = place
+            return place
+        }
+    }
+
+    /// The size of a file in bytes; 0 for standard input or a file that cannot be read
+    /// (reading it reports why).
+    private static func fileSize(_ path: String) -> Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// What one input file holds.
