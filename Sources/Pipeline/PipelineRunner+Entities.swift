@@ -63,13 +63,15 @@ extension PipelineRunner {
 
         // Step 1: what the map already holds of each source.
         let keys = RecordInput.storageKeys(
-            of: prepared.map { item in
+            of: prepared.indices.map { index in
                 RecordInput(
-                    provenance: item.record.provenance, sourceKey: item.record[.sourceKey],
-                    rawFields: item.record.sourceFields, fields: EntityFields(name: ""),
-                    entityUID: "")
-            })
-        let sources = Set(prepared.map(\.record.provenance.source)).union(inputs.map(\.source))
+                    provenance: prepared[index].record.provenance,
+                    sourceKey: prepared[index].record[.sourceKey],
+                    rawFields: prepared[index].record.sourceFields,
+                    fields: EntityFields(name: ""), entityUID: "")
+            }, threads: threads)
+        let sources = Set(prepared.indices.map { prepared[$0].record.provenance.source })
+            .union(inputs.map(\.source))
         var stored: [String: [String: IndexedRecord]] = [:]
         for source in sources { stored[source] = try store.indexedRecords(source: source) }
         let mode = spec.target.mode
@@ -103,8 +105,9 @@ extension PipelineRunner {
             let full = Set(
                 mode == .replace ? Array(sources) : inputs.filter(\.isFullList).map(\.source))
             var sent: [String: Set<String>] = [:]
-            for (index, item) in prepared.enumerated() {
-                sent[item.record.provenance.source, default: []].insert(keys[index].key)
+            for index in prepared.indices {
+                sent[prepared[index].record.provenance.source, default: []]
+                    .insert(keys[index].key)
             }
             for source in full.sorted() {
                 for (key, record) in stored[source, default: [:]].sorted(by: { $0.key < $1.key })
@@ -297,29 +300,29 @@ extension PipelineRunner {
         // The index: the run's new and changed records, stored records that changed
         // entity, and the records that left.
         var changes = EntityIndexChanges()
+        // Records are read in place: one taken whole would be copied.
         for (offset, record) in toMatch.enumerated() {
-            let item = prepared[record]
-            let fields = self.fields(of: item).fields
             changes.upserts.append(
                 IndexedRecord(
-                    source: item.record.provenance.source, sourceKey: keys[record].key,
-                    contentHash: keys[record].contentHash,
+                    source: prepared[record].record.provenance.source,
+                    sourceKey: keys[record].key, contentHash: keys[record].contentHash,
                     entityUID: entityOfRecord[record], form: forms[offset].form,
                     nameOrder: forms[offset].nameOrder, tokens: forms[offset].nameTokens,
                     values: Corpus.values(of: forms[offset]), keys: recordKeys[offset],
-                    fields: fields, location: location(of: item.place), priority: item.priority))
+                    fields: prepared[record].fields, location: prepared[record].location,
+                    priority: prepared[record].priority))
         }
         var sent = Set<String>()
-        for (index, item) in prepared.enumerated() {
-            sent.insert(Self.identity(item.record.provenance.source, keys[index].key))
+        for index in prepared.indices {
+            sent.insert(Self.identity(prepared[index].record.provenance.source, keys[index].key))
         }
         let unindexedCorpus = Corpus(records: unindexedForms, statistics: statistics)
         for (offset, record) in unindexed.enumerated() {
-            let item = prepared[record]
             let form = unindexedForms[offset]
             changes.upserts.append(
                 IndexedRecord(
-                    source: item.record.provenance.source, sourceKey: keys[record].key,
+                    source: prepared[record].record.provenance.source,
+                    sourceKey: keys[record].key,
                     contentHash: keys[record].contentHash,
                     entityUID: entityOfRecord[record], form: form.form,
                     nameOrder: form.nameOrder, tokens: form.nameTokens,
@@ -327,8 +330,8 @@ extension PipelineRunner {
                     keys: options.blocking.keys(of: offset, in: unindexedCorpus).map {
                         Int64(bitPattern: $0)
                     },
-                    fields: self.fields(of: item).fields, location: location(of: item.place),
-                    priority: item.priority))
+                    fields: prepared[record].fields, location: prepared[record].location,
+                    priority: prepared[record].priority))
         }
         var members: [String: [IndexedRecord]] = [:]
         var regrouped = Set<String>()

@@ -64,6 +64,10 @@ public struct PipelineRunner {
         var priority: Int
         var normalized: NormalizedRecord
         var place: GeocodeResult
+        /// What the record gives its entity, and where it is: read by the matching, the
+        /// golden records and the load alike, so made once.
+        var fields: EntityFields
+        var location: Location?
     }
 
     public func run() throws -> Outcome {
@@ -90,11 +94,16 @@ public struct PipelineRunner {
             if place.precision != .none { outcome.providers[place.provider, default: 0] += 1 }
         }
 
-        let prepared = zip(records, zip(normalized, places)).map { item, result in
+        let prepared = parallelMap(count: records.count, threads: threads) { index in
             Prepared(
-                record: item.record, priority: item.priority, normalized: result.0,
-                place: result.1)
+                record: records[index].record, priority: records[index].priority,
+                normalized: normalized[index], place: places[index],
+                fields: Self.fields(of: normalized[index], raw: records[index].record),
+                location: Self.location(of: places[index]))
         }
+        // Each record is now held by `prepared`: these arrays only release them, a text at
+        // a time, which another thread can do beside the matching.
+        releaseInBackground((consume records, consume normalized, consume places))
 
         onEvent(.started(stage: PipelineStage.deduplicate, total: nil))
         let target = database ?? resolvedTarget()
@@ -120,6 +129,8 @@ public struct PipelineRunner {
         outcome.report = try store.load(run, dryRun: dryRun)
         finish(PipelineStage.load, rows: prepared.count, clock: &clock, outcome: &outcome)
         outcome.records = prepared.count
+        // Freeing a large run's records took seconds of one core after the work was done.
+        releaseInBackground((consume prepared, consume matching, consume run))
         return outcome
     }
 
@@ -204,15 +215,16 @@ public struct PipelineRunner {
         // One cache per thread for the whole stage: a street, a locality or a product
         // list met in the first batch is still known in the last.
         let caches = ThreadCaches(count: max(1, threads))
+        let cacheOfState = { (state: Int) in caches[state] }
         for batch in batches(of: records.count, threads: threads) {
-            normalized += parallelChunks(batch.count, threads: threads) { chunk, range in
-                let cache = caches[chunk]
-                return range.map { offset in
-                    let record = records[batch.lowerBound + offset].record
-                    let country = countries[record.provenance.file] ?? fallback
-                    let normalizer = normalizers[country ?? fallback] ?? Normalizer()
-                    return normalizer.normalize(record, cache: cache)
-                }
+            normalized += parallelMap(
+                count: batch.count, threads: threads, state: cacheOfState
+            ) { cache, offset in
+                // Read in place: the record taken whole would be copied.
+                let index = batch.lowerBound + offset
+                let country = countries[records[index].record.provenance.file] ?? fallback
+                let normalizer = normalizers[country ?? fallback] ?? Normalizer()
+                return normalizer.normalize(records[index].record, cache: cache)
             }
             onEvent(
                 .advanced(
@@ -254,10 +266,9 @@ public struct PipelineRunner {
         }
         for entity in matching.storedMembers.keys.sorted() {
             var candidates = (runRecords[entity] ?? []).map { index in
-                let item = prepared[index]
-                return Survivorship.Candidate(
-                    fields: fields(of: item).fields, location: location(of: item.place),
-                    priority: item.priority, run: matching.contentRunOfRecord[index],
+                Survivorship.Candidate(
+                    fields: prepared[index].fields, location: prepared[index].location,
+                    priority: prepared[index].priority, run: matching.contentRunOfRecord[index],
                     origin: matching.identityOfRecord[index])
             }
             candidates += matching.storedMembers[entity, default: []].map { record in
@@ -274,22 +285,28 @@ public struct PipelineRunner {
         outcome.entities = Set(matching.entityOfRecord).count
         outcome.merged = matching.events.filter { $0.kind == .attach }.count
 
-        for (index, item) in prepared.enumerated() {
+        // Read in place: a record taken whole would be copied, every text in it retained.
+        run.records.reserveCapacity(run.records.count + prepared.count)
+        for index in prepared.indices {
             run.records.append(
                 RecordInput(
-                    provenance: item.record.provenance, sourceKey: item.record[.sourceKey],
-                    rawFields: item.record.sourceFields, fields: fields(of: item).fields,
-                    location: location(of: item.place),
+                    provenance: prepared[index].record.provenance,
+                    sourceKey: prepared[index].record[.sourceKey],
+                    rawFields: prepared[index].record.sourceFields,
+                    fields: prepared[index].fields, location: prepared[index].location,
                     entityUID: matching.entityOfRecord[index]))
         }
         run.events = matching.events
         run.index = changes
     }
 
-    func fields(of item: Prepared) -> (fields: EntityFields, filled: Int) {
-        let record = item.normalized
+    /// What a record gives its entity: its normalised fields, the name as written when
+    /// it has none.
+    static func fields(of record: borrowing NormalizedRecord, raw: ProducerRecord)
+        -> EntityFields
+    {
         var fields = EntityFields(
-            name: record.name?.value ?? item.record[.name] ?? "",
+            name: record.name?.value ?? raw[.name] ?? "",
             legalForm: record.legalForm?.current, kind: record.kind?.value,
             street: record.address.street, houseNumber: record.address.houseNumber,
             box: record.address.box, postcode: record.postcode?.value,
@@ -302,17 +319,10 @@ public struct PipelineRunner {
             products: record.products.compactMap(\.category),
             labels: record.otherLabels)
         if record.organic == .certified { fields.labels.insert("organic", at: 0) }
-        let optionals: [Any?] = [
-            fields.legalForm, fields.street, fields.houseNumber, fields.postcode,
-            fields.locality, fields.country, fields.website, fields.companyNumber,
-        ]
-        let filled =
-            optionals.compactMap { $0 }.count + (fields.phones.isEmpty ? 0 : 1)
-            + (fields.emails.isEmpty ? 0 : 1) + (fields.products.isEmpty ? 0 : 1)
-        return (fields, filled)
+        return fields
     }
 
-    func location(of place: GeocodeResult) -> Location? {
+    static func location(of place: GeocodeResult) -> Location? {
         guard let latitude = place.latitude, let longitude = place.longitude,
             place.precision != .none
         else { return nil }
@@ -406,8 +416,8 @@ struct StageClock {
     }
 }
 
-/// The normalisation caches of a stage's threads. A cache has no lock: `parallelChunks`
-/// hands each chunk number to one thread at a time, which makes the sharing safe.
+/// The normalisation caches of a stage's threads. A cache has no lock: `parallelMap` hands
+/// each state number to one thread at a time, which makes the sharing safe.
 private final class ThreadCaches: @unchecked Sendable {
     private let caches: [NormalizationCache]
 

@@ -178,12 +178,18 @@ extension RecordInput {
     /// the partner's key, or the digest of the content when the partner gives none, rows
     /// identical to the letter numbered by their order (`#hash`, then `#hash/2`); with
     /// each record's digest.
-    public static func storageKeys(of records: [RecordInput])
+    public static func storageKeys(of records: [RecordInput], threads: Int = 1)
         -> [(key: String, contentHash: String)]
     {
+        // The hashes, the costly part, on all cores; the keys in order, as a record
+        // without a key of its own is told from an identical one by its rank.
+        let hashes = parallelMap(count: records.count, threads: threads) { index in
+            ContentHash.of(rawFields: records[index].rawFields)
+        }
         var seen: [String: Set<String>] = [:]
-        return records.map { record in
-            let hash = ContentHash.of(rawFields: record.rawFields)
+        return records.indices.map { index in
+            let record = records[index]
+            let hash = hashes[index]
             var key = LoadPlanner.key(of: record, contentHash: hash)
             let source = record.provenance.source
             if record.sourceKey?.isEmpty ?? true {
