@@ -143,11 +143,14 @@ extension PipelineRunner {
         let unindexedForms = unindexed.map { record in
             MatchRecord(prepared[record].normalized, geocode: prepared[record].place)
         }
+        // Each list read in place: joined, or iterated, every form would be copied.
         var tokens = Set<String>()
         var values = Set<String>()
-        for form in forms + replacedForms + unindexedForms {
-            tokens.formUnion(form.nameTokens)
-            values.formUnion(Corpus.values(of: form))
+        for list in [forms, replacedForms, unindexedForms] {
+            for index in list.indices {
+                tokens.formUnion(list[index].nameTokens)
+                values.formUnion(Corpus.values(of: list[index]))
+            }
         }
         let counts = try store.statistics(tokens: tokens, values: values)
         var statistics = CorpusStatistics()
@@ -156,8 +159,9 @@ extension PipelineRunner {
         statistics.values = counts.values
         statistics.totals = counts.totals
         statistics.squares = counts.squares
-        for form in replacedForms { statistics.add(form, sign: -1) }
-        for form in forms + unindexedForms { statistics.add(form) }
+        for index in replacedForms.indices { statistics.add(replacedForms[index], sign: -1) }
+        for index in forms.indices { statistics.add(forms[index]) }
+        for index in unindexedForms.indices { statistics.add(unindexedForms[index]) }
 
         // Step 3: the stored neighbours of the records to match, and their entities.
         let batch = Corpus(records: forms, statistics: statistics)

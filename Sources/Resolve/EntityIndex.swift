@@ -150,18 +150,20 @@ public struct EntityIndex: Sendable {
     ) -> [EntityEvent] {
         // The strongest link of each new record into its cluster, for the events.
         var bestLink: [Int: ScoredPair] = [:]
-        for pair in scored {
-            let (a, b) = (Int(pair.first), Int(pair.second))
+        for index in scored.indices {
+            // Read in place: a pair taken whole would be copied.
+            let (a, b) = (Int(scored[index].first), Int(scored[index].second))
             guard clusterOfRecord[a] == clusterOfRecord[b] else { continue }
             for record in [a, b] where record >= oldCount {
-                if (bestLink[record]?.probability ?? -1) < pair.probability {
-                    bestLink[record] = pair
+                if (bestLink[record]?.probability ?? -1) < scored[index].probability {
+                    bestLink[record] = scored[index]
                 }
             }
         }
 
         var events: [EntityEvent] = []
         var entityOfNewRecord: [Int: String] = [:]
+        let reasons = ReasonWriter(model: model)
         for cluster in clusters {
             let newRecords = cluster.filter { $0 >= oldCount }
             let oldEntities = Set(cluster.filter { $0 < oldCount }.map { entityOfRecord[$0] })
@@ -188,7 +190,7 @@ public struct EntityIndex: Sendable {
                     events.append(
                         .merged(
                             kept: kept, absorbed: absorbed, probability: link?.probability ?? 1,
-                            reasons: link.map { Resolver.reasons($0, model: model) } ?? ""))
+                            reasons: link.map { reasons.reasons($0) } ?? ""))
                 }
                 for record in cluster where record < oldCount { entityOfRecord[record] = kept }
             } else if let name {
@@ -205,7 +207,7 @@ public struct EntityIndex: Sendable {
                     events.append(
                         .attached(
                             record: record, entity: entity, probability: link.probability,
-                            reasons: Resolver.reasons(link, model: model)))
+                            reasons: reasons.reasons(link)))
                 }
             }
         }

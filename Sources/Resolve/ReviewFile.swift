@@ -16,10 +16,11 @@ public enum ReviewFile {
     ) -> [UInt8] {
         var writer = CSVWriter(neutralisesFormulas: true)
         writer.row(header)
+        let reasons = ReasonWriter(model: model)
         for pair in pairs {
             var cells = [
                 "", String(format4: pair.probability), String(format4: pair.weight),
-                Resolver.reasons(pair, model: model),
+                reasons.reasons(pair),
             ]
             for index in [pair.first, pair.second] {
                 let record = corpus.records[Int(index)]
