@@ -164,24 +164,24 @@ extension PipelineRunner {
         for index in unindexedForms.indices { statistics.add(unindexedForms[index]) }
 
         // Step 3: the stored neighbours of the records to match, and their entities.
-        let batch = Corpus(records: forms, statistics: statistics)
+        let batch = Corpus(records: forms, statistics: statistics, threads: threads)
+        let recordKeys = parallelMap(count: forms.count, threads: threads) { index in
+            options.blocking.keys(of: index, in: batch).map { Int64(bitPattern: $0) }
+        }
         var probes: [BlockProbe] = []
         var probeOwner: [Int] = []
-        var recordKeys: [[Int64]] = []
-        for index in forms.indices {
-            let blockKeys = options.blocking.keys(of: index, in: batch).map {
-                Int64(bitPattern: $0)
-            }
-            recordKeys.append(blockKeys)
-            for key in Set(blockKeys) {
-                probes.append(BlockProbe(key: key, nameOrder: forms[index].nameOrder))
-                probeOwner.append(index)
+        // An empty index has no neighbours to look for.
+        if counts.records > 0 {
+            for index in forms.indices {
+                for key in Set(recordKeys[index]) {
+                    probes.append(BlockProbe(key: key, nameOrder: forms[index].nameOrder))
+                    probeOwner.append(index)
+                }
             }
         }
-        // An empty index has no neighbours to look for.
         let found =
-            counts.records == 0
-            ? [[Int64]](repeating: [], count: probes.count)
+            probes.isEmpty
+            ? []
             : try store.neighbours(
                 of: probes, blockSize: options.blocking.maximumBlockSize,
                 window: options.blocking.window)

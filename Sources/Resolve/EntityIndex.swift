@@ -88,7 +88,15 @@ public struct EntityIndex: Sendable {
                     extra.append(Blocking.pair(Int32(record), Int32(oldCount + offset)))
                 }
             }
-            pairs = Array(Set(pairs).union(extra)).sorted()
+            // A first import has no stored neighbours: its tens of millions of pairs are
+            // sorted and unique already, and were hashed into a set for nothing.
+            if !extra.isEmpty {
+                pairs += extra
+                RadixSort.sort(&pairs, threads: options.threads)
+                pairs = pairs.indices.compactMap { index in
+                    index > 0 && pairs[index - 1] == pairs[index] ? nil : pairs[index]
+                }
+            }
         }
         // Pairs a person answered are scored whatever blocking says: a "match" merges
         // two entities even when neither record is new.
