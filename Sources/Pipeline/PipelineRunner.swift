@@ -260,11 +260,13 @@ public struct PipelineRunner {
         outcome: inout Outcome
     ) {
         var changes = matching.changes
-        var runRecords: [String: [Int]] = [:]
-        for (index, entity) in matching.entityOfRecord.enumerated() {
-            runRecords[entity, default: []].append(index)
+        let runRecords = matching.entityOfRecord.indices.reduce(into: [String: [Int]]()) {
+            $0[matching.entityOfRecord[$1], default: []].append($1)
         }
-        for entity in matching.storedMembers.keys.sorted() {
+        // Each entity's golden record on all cores: they need nothing of one another.
+        let entities = matching.storedMembers.keys.sorted()
+        let goldens = parallelMap(count: entities.count, threads: threads) { position in
+            let entity = entities[position]
             var candidates = (runRecords[entity] ?? []).map { index in
                 Survivorship.Candidate(
                     fields: prepared[index].fields, location: prepared[index].location,
@@ -276,8 +278,10 @@ public struct PipelineRunner {
                     fields: record.fields, location: record.location, priority: record.priority,
                     run: record.lastRun, origin: "\(record.source)/\(record.sourceKey)")
             }
-            guard !candidates.isEmpty else { continue }
-            let golden = Survivorship.golden(candidates)
+            return candidates.isEmpty ? nil : Survivorship.golden(candidates)
+        }
+        for (entity, golden) in zip(entities, goldens) {
+            guard let golden else { continue }
             run.entities.append(
                 EntityInput(uid: entity, fields: golden.fields, location: golden.location))
             changes.fieldSources[entity] = golden.sources
@@ -286,15 +290,13 @@ public struct PipelineRunner {
         outcome.merged = matching.events.filter { $0.kind == .attach }.count
 
         // Read in place: a record taken whole would be copied, every text in it retained.
-        run.records.reserveCapacity(run.records.count + prepared.count)
-        for index in prepared.indices {
-            run.records.append(
-                RecordInput(
-                    provenance: prepared[index].record.provenance,
-                    sourceKey: prepared[index].record[.sourceKey],
-                    rawFields: prepared[index].record.sourceFields,
-                    fields: prepared[index].fields, location: prepared[index].location,
-                    entityUID: matching.entityOfRecord[index]))
+        run.records += parallelMap(count: prepared.count, threads: threads) { index in
+            RecordInput(
+                provenance: prepared[index].record.provenance,
+                sourceKey: prepared[index].record[.sourceKey],
+                rawFields: prepared[index].record.sourceFields,
+                fields: prepared[index].fields, location: prepared[index].location,
+                entityUID: matching.entityOfRecord[index])
         }
         run.events = matching.events
         run.index = changes
