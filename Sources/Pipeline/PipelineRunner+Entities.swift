@@ -228,9 +228,15 @@ extension PipelineRunner {
         var givenUIDs = Set(slice.map(\.entityUID)).union(replaced.map(\.entityUID))
             .subtracting(vacated)
         let oldCount = slice.count
+        // The identifier each new record would give a new entity: a digest, made once, on
+        // all cores.
+        let bases = parallelMap(count: toMatch.count, threads: threads) {
+            entityID(for: prepared[toMatch[$0]].record)
+        }
+        var baseOfRecord = [String](repeating: "", count: prepared.count)
+        for (offset, record) in toMatch.enumerated() { baseOfRecord[record] = bases[offset] }
         // Whether the map holds the identifiers new entities would take, asked once for
         // all of them rather than once per new entity (a round trip each in PostgreSQL).
-        let bases = toMatch.map { entityID(for: prepared[$0].record) }
         var known = StoredUIDs(asked: Set(bases))
         known.stored = Set(try store.entityOrder(uids: Array(known.asked)).keys)
         let events = index.attach(forms, neighbours: neighbours, options: options) {
@@ -238,10 +244,10 @@ extension PipelineRunner {
             let members = positions.filter { $0 >= oldCount }.map { toMatch[$0 - oldCount] }
             let base: String
             if let anchor = members.min(by: { left, right in
-                let (a, b) = (prepared[left], prepared[right])
-                return a.priority != b.priority ? a.priority > b.priority : left < right
+                let (a, b) = (prepared[left].priority, prepared[right].priority)
+                return a != b ? a > b : left < right
             }) {
-                base = entityID(for: prepared[anchor].record)
+                base = baseOfRecord[anchor]
             } else {
                 // A stored record split off alone.
                 let row = slice[positions.first ?? 0]
