@@ -1,3 +1,4 @@
+import GlaneurCore
 import Testing
 
 @testable import Resolve

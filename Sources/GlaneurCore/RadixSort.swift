@@ -2,22 +2,22 @@ import Dispatch
 
 /// Radix sort on 64-bit keys: stable, so values of equal keys keep their order.
 ///
-/// Blocking sorts tens of millions of pair codes and (key, record) entries; the standard
-/// library's comparison sort spent more time there than everything else in blocking but
-/// the keys. A radix sort visits each value once a pass, and skips a pass when every
-/// value has the same digit there (pair codes of a million records differ in their low
-/// 52 bits only).
+/// Matching sorts tens of millions of pair codes and (key, record) entries, and the map's
+/// load as many blocking keys; the standard library's comparison sort spent more time
+/// there than everything around it. A radix sort visits each value once a pass, and skips
+/// a pass when every value has the same digit there (pair codes of a million records
+/// differ in their low 52 bits only).
 ///
 /// On several threads, the values are first dealt into 256 buckets by the highest bits in
 /// which they differ, each thread dealing a contiguous share; the buckets are then sorted
 /// on the remaining bits independently, as many at once as there are threads.
-enum RadixSort {
-    static func sort(_ values: inout [UInt64], threads: Int = 1) {
+public enum RadixSort {
+    public static func sort(_ values: inout [UInt64], threads: Int = 1) {
         sort(&values, threads: threads) { $0 }
     }
 
     /// Sorts `values` by `key`, keeping the order of values with equal keys.
-    static func sort<Value: BitwiseCopyable>(
+    public static func sort<Value: BitwiseCopyable>(
         _ values: inout [Value], threads: Int = 1, by key: (Value) -> UInt64
     ) {
         guard values.count > 1 else { return }
