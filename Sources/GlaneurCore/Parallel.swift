@@ -4,29 +4,17 @@ import Foundation
 /// Runs `body` over `count` items split into contiguous chunks, on up to `threads`
 /// threads, and joins the chunks' results in order.
 ///
-/// Each chunk gets its own call, so that per-thread state (a cache, a scratch buffer)
-/// lives in `body` and needs no lock.
+/// Each chunk gets its own call, so that per-chunk state (a scratch buffer) lives in
+/// `body` and needs no lock.
 public func parallelChunks<Item: Sendable>(
     _ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> [Item]
 ) -> [Item] {
-    parallelChunks(count, threads: threads) { _, range in body(range) }
-}
-
-/// Runs `body` as `parallelChunks` does, telling each call its chunk's number, from 0 to
-/// `threads - 1`: no two calls running at once have the same, so state kept per number
-/// (a cache that lives across several runs) is only ever used by one thread at a time.
-public func parallelChunks<Item: Sendable>(
-    _ count: Int, threads: Int, _ body: @Sendable (_ chunk: Int, Range<Int>) -> [Item]
-) -> [Item] {
     let chunks = max(1, min(threads, count / 256 + 1))
-    guard chunks > 1 else { return body(0, 0..<count) }
-    let size = (count + chunks - 1) / chunks
-    let results = ChunkResults<Item>(count: chunks)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let range = (chunk * size)..<min(count, (chunk + 1) * size)
-        results.store(body(chunk, range), at: chunk)
-    }
-    return results.joined()
+    guard chunks > 1 else { return body(0..<count) }
+    let ranges = (0..<chunks).map { (count * $0 / chunks)..<(count * ($0 + 1) / chunks) }
+    return mapInPlace(count: chunks, parts: chunks) { chunk, _, output in
+        (output + chunk).initialize(to: body(ranges[chunk]))
+    }.flatMap { $0 }
 }
 
 /// `transform` applied to every index of 0..<count on up to `threads` threads, in
@@ -93,7 +81,7 @@ private final class StatePool<State>: @unchecked Sendable {
 
 /// Splits 0..<count into `parts` contiguous ranges, runs `fill` on each concurrently to
 /// initialise its slice of the result, and returns the result.
-private func mapInPlace<Result>(
+func mapInPlace<Result>(
     count: Int, parts: Int,
     _ fill: (_ part: Int, Range<Int>, UnsafeMutablePointer<Result>) -> Void
 ) -> [Result] {
@@ -111,33 +99,6 @@ private func mapInPlace<Result>(
         }
         // The parts cover 0..<count exactly once.
         initialized = count
-    }
-}
-
-/// The chunks' results, each slot written by one thread only. The slots are plain
-/// memory: an array stored in a class would be one variable for the exclusivity checks,
-/// and two threads writing two of its elements would trap.
-private final class ChunkResults<Item>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<[Item]>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: [], count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    func store(_ items: [Item], at index: Int) {
-        slots[index] = items
-    }
-
-    func joined() -> [Item] {
-        (0..<count).flatMap { slots[$0] }
     }
 }
 

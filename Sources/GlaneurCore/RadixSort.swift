@@ -163,14 +163,8 @@ public enum RadixSort {
     private static func concurrentMap<Result>(
         _ shares: [Range<Int>], _ transform: (Range<Int>) -> Result
     ) -> [Result] {
-        nonisolated(unsafe) var results = [Result?](repeating: nil, count: shares.count)
-        nonisolated(unsafe) let transform = transform
-        results.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: shares.count) { share in
-                slots[share] = transform(shares[share])
-            }
+        mapInPlace(count: shares.count, parts: shares.count) { share, _, output in
+            (output + share).initialize(to: transform(shares[share]))
         }
-        return results.map { $0! }
     }
 }

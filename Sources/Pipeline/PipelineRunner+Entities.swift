@@ -124,15 +124,12 @@ extension PipelineRunner {
         }
         // Built on all cores, as `glaneur dedupe` builds them: one at a time, the forms
         // of a large first import kept a core idle for seconds.
-        let forms = parallelChunks(toMatch.count, threads: threads) { range in
-            range.map { position in
-                let record = toMatch[position]
-                var form = MatchRecord(
-                    prepared[record].normalized, geocode: prepared[record].place)
-                form.identity = Self.identity(
-                    prepared[record].record.provenance.source, keys[record].key)
-                return form
-            }
+        let forms = parallelMap(count: toMatch.count, threads: threads) { position in
+            let record = toMatch[position]
+            var form = MatchRecord(prepared[record].normalized, geocode: prepared[record].place)
+            form.identity = Self.identity(
+                prepared[record].record.provenance.source, keys[record].key)
+            return form
         }
         let replaced: [IndexedRecord] =
             toMatch.compactMap {

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import GlaneurCore
 
 /// A 64-bit FNV-1a digest in hex, to tell whether a row or a golden record changed
@@ -96,33 +96,15 @@ extension ContentHash {
     static func digests(of run: RunInput) -> (entities: [String], records: [String]) {
         let entities = run.entities
         let records = run.records
+        let threads = ProcessInfo.processInfo.activeProcessorCount
         return (
-            concurrentMap(entities.count) {
+            parallelMap(count: entities.count, threads: threads) {
                 of(fields: entities[$0].fields, location: entities[$0].location)
             },
-            concurrentMap(records.count) { of(rawFields: records[$0].rawFields) }
-        )
-    }
-
-    /// `digest(index)` for every index below `count`, by chunks spread over the cores.
-    private static func concurrentMap(
-        _ count: Int, _ digest: @Sendable (Int) -> String
-    ) -> [String] {
-        let chunkSize = 4096
-        let chunks = (count + chunkSize - 1) / chunkSize
-        guard chunks > 1 else { return (0..<count).map(digest) }
-        var result = [String](repeating: "", count: count)
-        result.withUnsafeMutableBufferPointer { buffer in
-            // Each chunk writes its own slots only, and all are done when
-            // concurrentPerform returns.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
-                    slots[index] = digest(index)
-                }
+            parallelMap(count: records.count, threads: threads) {
+                of(rawFields: records[$0].rawFields)
             }
-        }
-        return result
+        )
     }
 }
 
