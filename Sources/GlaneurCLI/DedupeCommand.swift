@@ -165,7 +165,8 @@ enum DedupeCommand: Command {
         let jobs = paths.count + 1
         // The largest files first: started last, a large one would leave the other cores
         // idle while it is read.
-        let order = paths.indices.sorted { fileSize(paths[$0]) > fileSize(paths[$1]) }
+        let sizes = paths.map { fileSize($0) ?? 0 }
+        let order = paths.indices.sorted { sizes[$0] > sizes[$1] }
         var outcomes = [Result<FileContents, any Error>?](repeating: nil, count: jobs)
         var opened: Result<OfflineGeocoder, any Error>?
         outcomes.withUnsafeMutableBufferPointer { buffer in
@@ -264,13 +265,6 @@ enum DedupeCommand: Command {
             places[query] = place
             return place
         }
-    }
-
-    /// The size of a file in bytes; 0 for standard input or a file that cannot be read
-    /// (reading it reports why).
-    private static func fileSize(_ path: String) -> Int {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// What one input file holds.
