@@ -102,18 +102,26 @@ public struct Blocking: Sendable {
                 }
             } ?? allBlocks
 
-        var all = parallelChunks(blocks.count, threads: threads) { range in
+        let all = parallelChunks(blocks.count, threads: threads) { range in
             var pairs: [UInt64] = []
             for block in range { appendPairs(in: blocks[block], corpus: corpus, to: &pairs) }
             return pairs
         }
+        return Self.sortedUnique(consume all, threads: threads) { pair in
+            newFrom.map { Int(pair & 0xFFFF_FFFF) >= $0 } ?? true
+        }
+    }
+
+    /// `pairs` sorted, each once, those that `keep` accepts.
+    static func sortedUnique(
+        _ pairs: consuming [UInt64], threads: Int, keeping keep: (UInt64) -> Bool = { _ in true }
+    ) -> [UInt64] {
+        // Consumed, so that sorting does not copy an array someone else still holds.
+        var all = consume pairs
         RadixSort.sort(&all, threads: threads)
         var unique: [UInt64] = []
         unique.reserveCapacity(all.count)
-        for pair in all where unique.last != pair {
-            if let newFrom, Int(pair & 0xFFFF_FFFF) < newFrom { continue }
-            unique.append(pair)
-        }
+        for pair in all where unique.last != pair && keep(pair) { unique.append(pair) }
         return unique
     }
 

@@ -91,11 +91,7 @@ public struct EntityIndex: Sendable {
             // A first import has no stored neighbours: its tens of millions of pairs are
             // sorted and unique already, and were hashed into a set for nothing.
             if !extra.isEmpty {
-                pairs += extra
-                RadixSort.sort(&pairs, threads: options.threads)
-                pairs = pairs.indices.compactMap { index in
-                    index > 0 && pairs[index - 1] == pairs[index] ? nil : pairs[index]
-                }
+                pairs = Blocking.sortedUnique(pairs + extra, threads: options.threads)
             }
         }
         // Pairs a person answered are scored whatever blocking says: a "match" merges
@@ -103,18 +99,16 @@ public struct EntityIndex: Sendable {
         let answered = resolver.answerIndex(corpus).keys.filter { pair in
             pairs.isEmpty || !pairs.contains(pair)
         }
-        if !answered.isEmpty { pairs = Array(Set(pairs).union(answered)).sorted() }
+        if !answered.isEmpty {
+            pairs = Blocking.sortedUnique(pairs + answered, threads: options.threads)
+        }
         comparedPairs = pairs.count
         let compared = parallelMap(count: pairs.count, threads: options.threads) { index in
             corpus.compare(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF))
         }
         let model = self.model ?? resolver.estimate(corpus: corpus, compared: compared)
         let answers = resolver.answerIndex(corpus)
-        let scored = pairs.indices.map { index in
-            resolver.score(
-                Int32(pairs[index] >> 32), Int32(pairs[index] & 0xFFFF_FFFF), compared[index],
-                model: model, answers: answers)
-        }
+        let scored = resolver.score(pairs, compared, model: model, answers: answers)
 
         // A person's "no match" inside an entity splits it first; then the entities as
         // they stand are the starting clusters.

@@ -100,14 +100,9 @@ public struct Resolver: Sendable {
         let model = estimate(corpus: corpus, compared: compared)
         lap("estimating")
 
-        // 3. Scores, with the deterministic rules on top, on all cores: tens of millions of
-        // pairs fill gigabytes of fresh memory, and one core waited on it for seconds.
+        // 3. Scores, with the deterministic rules on top.
         let answers = answerIndex(corpus)
-        let scored = parallelMap(count: pairs.count, threads: options.threads) { index in
-            let first = Int32(pairs[index] >> 32)
-            let second = Int32(pairs[index] & 0xFFFF_FFFF)
-            return score(first, second, compared[index], model: model, answers: answers)
-        }
+        let scored = score(pairs, compared, model: model, answers: answers)
         lap("scoring")
 
         // 4. Clusters that do not chain, and the uncertain pairs left for a person.
@@ -175,6 +170,20 @@ public struct Resolver: Sendable {
             index[Blocking.pair(a, b)] = answer.isMatch
         }
         return index
+    }
+
+    /// Every pair's score, `compared[i]` being `pairs[i]` compared; on all cores: tens of
+    /// millions of pairs fill gigabytes of fresh memory, and one core waited on it for
+    /// seconds.
+    func score(
+        _ pairs: [UInt64], _ compared: [ComparedPair], model: FellegiSunterModel,
+        answers: [UInt64: Bool]
+    ) -> [ScoredPair] {
+        parallelMap(count: pairs.count, threads: options.threads) { index in
+            score(
+                Int32(pairs[index] >> 32), Int32(pairs[index] & 0xFFFF_FFFF), compared[index],
+                model: model, answers: answers)
+        }
     }
 
     /// A pair's weight and probability, or the rule that decides it.
